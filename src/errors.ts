@@ -1,0 +1,56 @@
+// Error classes inside, one line outside: every failure reaches the user as `rotlog: <what>: <why>`.
+
+/** A bad command line: exit status 2. */
+export class UsageError extends Error {
+	readonly exitCode = 2;
+}
+
+/** Something failed while running (I/O, permissions): exit status 1. */
+export class RuntimeFailure extends Error {
+	readonly exitCode = 1;
+	constructor(message: string, options?: {cause?: unknown}) {
+		super(message, options);
+	}
+}
+
+/** The errno name of a Node system error, if it is one. */
+export function errnoCode(error: unknown): string | undefined {
+	if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
+		return error.code;
+	}
+
+	return undefined;
+}
+
+/** "ENOENT: no such file or directory, open 'x'" -> "no such file or directory". */
+export function systemReason(error: unknown): string {
+	if (!(error instanceof Error)) {
+		return String(error);
+	}
+
+	const match = /^[A-Z0-9_]+: ([^,]+)/.exec(error.message);
+	return match?.[1] ?? error.message;
+}
+
+/** Wraps a file-system failure as a one-line runtime failure naming the action and the path. */
+export function fsFailure(action: string, path: string, error: unknown): RuntimeFailure {
+	return new RuntimeFailure(`cannot ${action} '${path}': ${systemReason(error)}`, {cause: error});
+}
+
+/** The one line printed for any error; a stack only when ROTLOG_DEBUG asks for it. */
+export function renderError(error: unknown): string {
+	if (process.env['ROTLOG_DEBUG'] && error instanceof Error && error.stack) {
+		return `rotlog: ${error.stack}`;
+	}
+
+	const message = error instanceof Error ? error.message : String(error);
+	return `rotlog: ${message.split('\n')[0] ?? ''}`;
+}
+
+export function exitCodeOf(error: unknown): number {
+	if (error instanceof UsageError || error instanceof RuntimeFailure) {
+		return error.exitCode;
+	}
+
+	return 1;
+}

@@ -1,0 +1,93 @@
+// Bytes -> whole lines, byte-exact. Nothing is decoded: a line is whatever ends with 0x0a.
+// Work is per chunk, never per line: one native lastIndexOf per chunk finds the last line end.
+
+const newline = 0x0a;
+// Room for a full batch (1 MiB) plus the reads of one event-loop turn, so steady input never reallocates.
+const initialCapacity = 4 * 1024 * 1024;
+
+/**
+ * Accumulates the bytes of one source in a reused buffer and hands out the complete lines read
+ * so far as one view whose last byte is a newline. The partial last line stays until its end
+ * arrives. Capacity grows only to hold one line longer than it, and shrinks back afterwards.
+ */
+export class LineFramer {
+	private buffer = Buffer.allocUnsafe(initialCapacity);
+	private length = 0;
+	/** Bytes at the start of `buffer` that are whole lines. */
+	private complete = 0;
+
+	/** Bytes of complete lines waiting to be taken. */
+	get readyBytes(): number {
+		return this.complete;
+	}
+
+	/** Bytes held in total, complete and partial. */
+	get heldBytes(): number {
+		return this.length;
+	}
+
+	/** Copies a chunk in; the caller may reuse the chunk's memory afterwards. */
+	push(chunk: Uint8Array): void {
+		if (chunk.length === 0) {
+			return;
+		}
+
+		this.reserve(chunk.length);
+		this.buffer.set(chunk, this.length);
+		const end = chunk.lastIndexOf(newline);
+		this.length += chunk.length;
+		if (end !== -1) {
+			this.complete = this.length - chunk.length + end + 1;
+		}
+	}
+
+	/**
+	 * Runs `write` on the complete lines without copying them, then drops them. If `write`
+	 * throws, the lines stay for the next attempt.
+	 */
+	drainLines(write: (lines: Buffer) => void): void {
+		if (this.complete === 0) {
+			return;
+		}
+
+		write(this.buffer.subarray(0, this.complete));
+		this.consume();
+	}
+
+	/** At end of input: every byte held, the partial last line ended with a newline. */
+	drainAll(write: (lines: Buffer) => void): void {
+		if (this.length > this.complete) {
+			this.reserve(1);
+			this.buffer[this.length] = newline;
+			this.length += 1;
+			this.complete = this.length;
+		}
+
+		this.drainLines(write);
+	}
+
+	private consume(): void {
+		const rest = this.length - this.complete;
+		if (rest > 0) {
+			this.buffer.copy(this.buffer, 0, this.complete, this.length);
+		}
+
+		this.length = rest;
+		this.complete = 0;
+		if (this.buffer.length > initialCapacity && rest <= initialCapacity / 2) {
+			const smaller = Buffer.allocUnsafe(initialCapacity);
+			this.buffer.copy(smaller, 0, 0, rest);
+			this.buffer = smaller;
+		}
+	}
+
+	private reserve(extra: number): void {
+		if (this.length + extra <= this.buffer.length) {
+			return;
+		}
+
+		const larger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + extra));
+		this.buffer.copy(larger, 0, 0, this.length);
+		this.buffer = larger;
+	}
+}

@@ -1,0 +1,69 @@
+// The kernel lock on the lock file, and nothing else. On Linux an open-file-description fcntl
+// lock (F_OFD_SETLKW): it belongs to this open file, conflicts even with other descriptors of the
+// same process, and is released by the kernel when the process dies, SIGKILL included.
+import fs from 'node:fs';
+import fsx from 'fs-native-extensions';
+import {fsFailure} from './errors.js';
+
+const openFlags = fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
+
+export class FileLock {
+	private fd: number;
+	private held = false;
+
+	constructor(readonly path: string, private readonly mode = 0o666) {
+		this.fd = this.open();
+	}
+
+	/**
+	 * Waits for the exclusive lock. If the lock file was deleted or replaced while we waited
+	 * (by a person: rotlog never removes it), the lock we got guards nothing, so take it again
+	 * on the file that is there now.
+	 */
+	acquire(): void {
+		for (;;) {
+			try {
+				fsx.waitForLockSync(this.fd);
+			} catch (error) {
+				throw fsFailure('lock', this.path, error);
+			}
+
+			const onDisk = fs.statSync(this.path, {throwIfNoEntry: false});
+			const held = fs.fstatSync(this.fd);
+			if (onDisk && onDisk.ino === held.ino && onDisk.dev === held.dev) {
+				this.held = true;
+				return;
+			}
+
+			fs.closeSync(this.fd);
+			this.fd = this.open();
+		}
+	}
+
+	/** Takes the lock only if nobody holds it; true when taken. */
+	tryAcquire(): boolean {
+		const taken = fsx.tryLock(this.fd);
+		this.held = taken;
+		return taken;
+	}
+
+	release(): void {
+		if (this.held) {
+			fsx.unlock(this.fd);
+			this.held = false;
+		}
+	}
+
+	close(): void {
+		this.release();
+		fs.closeSync(this.fd);
+	}
+
+	private open(): number {
+		try {
+			return fs.openSync(this.path, openFlags, this.mode);
+		} catch (error) {
+			throw fsFailure('open lock file', this.path, error);
+		}
+	}
+}

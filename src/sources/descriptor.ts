@@ -1,0 +1,63 @@
+// A readable file descriptor as raw chunks, never decoded. Pipes, FIFOs and sockets are read
+// through a non-blocking libuv handle into one reused buffer (no allocation per read, no
+// thread-pool thread held while idle); anything else (a file, a tty) through a read stream.
+import fs from 'node:fs';
+import net from 'node:net';
+
+export type SourceEvents = {
+	/** Bytes read; the memory is reused after the call returns, so copy what you keep. */
+	chunk(bytes: Uint8Array): void;
+	end(): void;
+	error(error: unknown): void;
+};
+
+export type Source = {
+	/** Stops reading; bytes not read yet stay in the kernel. */
+	stop(): void;
+};
+
+const readSize = 64 * 1024;
+
+export function readDescriptor(fd: number, events: SourceEvents): Source {
+	const stats = fs.fstatSync(fd);
+	if (stats.isFIFO() || stats.isSocket()) {
+		const buffer = Buffer.allocUnsafe(readSize);
+		// `onread` is honoured by the constructor since Node 12, though @types/node lists it only
+		// for connect(): it makes libuv read straight into our buffer.
+		const options: net.SocketConstructorOpts & {onread: net.OnReadOpts} = {
+			fd,
+			readable: true,
+			writable: false,
+			onread: {
+				buffer,
+				callback(bytes: number, into: Uint8Array) {
+					events.chunk(into.subarray(0, bytes));
+					return true;
+				},
+			},
+		};
+		const socket = new net.Socket(options);
+		socket.on('end', () => {
+			socket.destroy();
+			events.end();
+		});
+		socket.on('error', events.error);
+		return {
+			stop() {
+				socket.destroy();
+			},
+		};
+	}
+
+	const stream = fs.createReadStream('', {fd, autoClose: false, highWaterMark: readSize * 16});
+	stream.on('data', chunk => {
+		events.chunk(chunk as Buffer);
+	});
+	stream.on('end', events.end);
+	stream.on('error', events.error);
+	return {
+		stop() {
+			stream.destroy();
+		},
+	};
+}
