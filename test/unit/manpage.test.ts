@@ -1,0 +1,75 @@
+// The man page is the contract: every option the parser knows must be documented under OPTIONS
+// and shown by --help, and man/rotlog.1 must be what man/rotlog.1.md generates today.
+import fs from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import test from 'ava';
+import {execa} from 'execa';
+import {buildParser, writeOptions} from '../../src/cli.js';
+
+// This file runs from dist/test/unit/.
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const manPath = `${root}man/rotlog.1`;
+const rotlog = `${root}bin/rotlog`;
+
+/** The part of yargs' getOptions() used here; @types/yargs does not declare that method. */
+type ParserOptions = {key: Record<string, unknown>; alias: Record<string, string[]>};
+
+/** The write mode's options, plus what yargs adds at the top level (help, -h, version). */
+function knownOptions(): string[] {
+	const parser = buildParser([], () => undefined) as unknown as {getOptions(): ParserOptions};
+	const top = parser.getOptions();
+	const names = [...Object.keys(writeOptions), ...Object.keys(top.key)];
+	for (const aliases of Object.values(top.alias)) {
+		names.push(...aliases);
+	}
+
+	return [...new Set(names)].map(name => (name.length === 1 ? `-${name}` : `--${name}`));
+}
+
+/** Roff source as plain text: font changes and `\|` dropped, escaped hyphens and dots restored. */
+function plain(roff: string): string {
+	return roff.replaceAll(/\\f[BIRP]|\\\|/g, '').replaceAll(String.raw`\-`, '-').replaceAll(String.raw`\.`, '.');
+}
+
+/** The `.SS` headings of the man page's OPTIONS section, as plain text. */
+function optionHeadings(roff: string): string[] {
+	const lines = plain(roff).split('\n');
+	const start = lines.findIndex(line => /^\.SH "?OPTIONS"?$/.test(line));
+	const end = lines.findIndex((line, index) => index > start && line.startsWith('.SH '));
+	return lines.slice(start, end).filter(line => line.startsWith('.SS ')).map(line => line.slice(4));
+}
+
+function mentions(text: string, option: string): boolean {
+	return new RegExp(`(^|[^-\\w])${option}(?![-\\w])`).test(text);
+}
+
+test('the option list this test checks holds the write options, --help, -h and --version', t => {
+	// Guards the test itself: read from the parser wrongly, an empty list would pass every check below.
+	const options = knownOptions();
+	for (const option of [...Object.keys(writeOptions).map(name => `--${name}`), '--help', '-h', '--version']) {
+		t.true(options.includes(option), `${option} not found in the parser`);
+	}
+});
+
+test('every option the parser knows has its own heading under OPTIONS in man/rotlog.1', t => {
+	const headings = optionHeadings(fs.readFileSync(manPath, 'utf8'));
+	t.true(headings.length > 0, 'no .SS headings found under .SH OPTIONS');
+	for (const option of knownOptions()) {
+		t.true(headings.some(heading => mentions(heading, option)), `${option} is not documented under OPTIONS in man/rotlog.1`);
+	}
+
+	t.true(headings.includes('FILE'), 'the FILE positional is not documented under OPTIONS');
+});
+
+test('every option the parser knows is shown by rotlog --help', async t => {
+	const {stdout} = await execa(rotlog, ['--help']);
+	for (const option of knownOptions()) {
+		t.true(mentions(stdout, option), `${option} is missing from rotlog --help`);
+	}
+});
+
+test('man/rotlog.1 is up to date with man/rotlog.1.md (npm run man)', async t => {
+	// The same command `npm run man` redirects into man/rotlog.1; its date is pinned in package.json.
+	const {stdout} = await execa('npm', ['run', '--silent', 'man:render'], {cwd: root, stripFinalNewline: false});
+	t.is(stdout, fs.readFileSync(manPath, 'utf8'), 'man/rotlog.1 differs from man/rotlog.1.md: run npm run man');
+});
