@@ -1,0 +1,236 @@
+// `npm run bench [-- --size 256M --runs 3 --warmup 1 --seed 1 --shared quarter|full]`
+//
+// Throughput of rotlog against the pipe floor, measured with real processes: the cases of
+// cases.ts run interleaved in rounds, every run is checked for lost, doubled or torn lines, and
+// a markdown report goes to stdout (progress to stderr). Exit 1 when any check fails, 2 on a bad
+// option. Absolute speeds swing on shared machines: the ratios, taken round by round, are what count.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {parseArgs} from 'node:util';
+import {parseCount, parseSize} from '../src/options.js';
+import {benchCases, floorId, type CaseContext, type SharedInput} from './cases.js';
+import {loadCorpus} from './corpus.js';
+import {findTools, measure} from './measure.js';
+import {rounds, table, targets, median, type Row} from './report.js';
+
+type Options = {size: number; runs: number; warmup: number; seed: number; shared: SharedInput};
+
+const usage = 'usage: npm run bench -- [--size 256M] [--runs 3] [--warmup 1] [--seed 1] [--shared quarter|full]';
+// FILE plus --keep 100 archives of at most --max 64M: a run must not make rotlog delete any.
+const largestOutput = 100 * 64 * 1024 * 1024;
+const smallestCorpus = 64 * 1024;
+
+class BenchUsageError extends Error {}
+
+function parseOptions(argv: string[]): Options {
+	let values;
+	try {
+		({values} = parseArgs({
+			args: argv,
+			strict: true,
+			options: {
+				size: {type: 'string', default: '256M'},
+				runs: {type: 'string', default: '3'},
+				warmup: {type: 'string', default: '1'},
+				seed: {type: 'string', default: '1'},
+				shared: {type: 'string', default: 'quarter'},
+				help: {type: 'boolean', default: false},
+			},
+		}));
+	} catch (error) {
+		// parseArgs explains at length: its first line names the option.
+		throw new BenchUsageError((error instanceof Error ? error.message : String(error)).split('\n')[0]);
+	}
+
+	if (values.help) {
+		process.stdout.write(`${usage}\n`);
+		process.exit(0);
+	}
+
+	if (values.shared !== 'quarter' && values.shared !== 'full') {
+		throw new BenchUsageError(`invalid --shared '${values.shared}': expected quarter or full`);
+	}
+
+	let options: Options;
+	try {
+		options = {
+			size: parseSize('size', values.size),
+			runs: parseCount('runs', values.runs),
+			warmup: parseCount('warmup', values.warmup),
+			seed: parseCount('seed', values.seed),
+			shared: values.shared,
+		};
+	} catch (error) {
+		throw new BenchUsageError(error instanceof Error ? error.message : String(error));
+	}
+
+	if (options.runs < 1) {
+		throw new BenchUsageError(`invalid --runs '${values.runs}': expected at least 1`);
+	}
+
+	const copies = options.shared === 'full' ? 4 : 1;
+	if (options.size < smallestCorpus || options.size * copies > largestOutput) {
+		throw new BenchUsageError(`invalid --size '${values.size}': expected 64K to ${largestOutput / copies / 1024 ** 2}M, so that --keep 100 keeps every archive`);
+	}
+
+	return options;
+}
+
+function progress(text: string): void {
+	process.stderr.write(`bench: ${text}\n`);
+}
+
+async function main(): Promise<number> {
+	let options: Options;
+	try {
+		options = parseOptions(process.argv.slice(2));
+	} catch (error) {
+		if (error instanceof BenchUsageError) {
+			process.stderr.write(`bench: ${error.message}\n${usage}\n`);
+			return 2;
+		}
+
+		throw error;
+	}
+
+	const here = path.dirname(fileURLToPath(import.meta.url));
+	const root = path.resolve(here, '..', '..');
+	const rotlog = path.join(root, 'bin', 'rotlog');
+	if (!fs.existsSync(path.join(root, 'dist', 'src', 'cli.js'))) {
+		process.stderr.write('bench: dist/src/cli.js is missing: run npm run build first\n');
+		return 1;
+	}
+
+	const outDirectory = path.join(root, 'bench', 'out');
+	const runDirectory = path.join(outDirectory, 'run');
+	const corpus = await loadCorpus(outDirectory, options.size, options.seed, progress);
+	const tools = findTools();
+	fs.rmSync(runDirectory, {recursive: true, force: true});
+	fs.mkdirSync(runDirectory, {recursive: true});
+
+	const cases = benchCases.filter(benchCase => {
+		const missing = benchCase.missing?.();
+		if (missing !== undefined) {
+			progress(`skipping ${benchCase.id}: ${missing}`);
+		}
+
+		return missing === undefined;
+	});
+	const rows: Row[] = cases.map(benchCase => ({benchCase, samples: [], checked: 0, failed: 0}));
+	const total = options.warmup + options.runs;
+	for (let round = 1; round <= total; round++) {
+		const counted = round > options.warmup;
+		const label = counted ? `round ${round - options.warmup}/${options.runs}` : `warm-up ${round}/${options.warmup}`;
+		let floorPerByte: number | undefined;
+		const walls: string[] = [];
+		for (const row of rows) {
+			const {benchCase} = row;
+			const dir = path.join(runDirectory, benchCase.id);
+			fs.rmSync(dir, {recursive: true, force: true});
+			fs.mkdirSync(dir);
+			const context: CaseContext = {corpus, dir, rotlog, node: process.execPath, nodeFloor: path.join(here, 'node-floor.js'), shared: options.shared};
+			const bytes = benchCase.bytes(context);
+			const measurement = await measure(benchCase.writers(context), tools, runDirectory);
+			let verdict = await benchCase.verify(context);
+			if (measurement.failures.length > 0) {
+				verdict = {ok: false, detail: `${measurement.failures.join('; ')}; ${verdict.detail}`};
+			}
+
+			row.checked += 1;
+			if (verdict.ok) {
+				fs.rmSync(dir, {recursive: true, force: true});
+			} else {
+				row.failed += 1;
+				const kept = path.join(outDirectory, `failed-${benchCase.id}-${round}`);
+				fs.rmSync(kept, {recursive: true, force: true});
+				fs.renameSync(dir, kept);
+				progress(`CHECK FAILED: ${benchCase.id} (${label}): ${verdict.detail}; its files are kept in ${kept}`);
+			}
+
+			if (benchCase.id === floorId) {
+				floorPerByte = measurement.wall / bytes;
+			}
+
+			walls.push(`${benchCase.id} ${measurement.wall.toFixed(3)} s`);
+			if (counted) {
+				const ratio = bytes > 0 && floorPerByte !== undefined ? measurement.wall / bytes / floorPerByte : undefined;
+				row.samples.push({round, bytes, measurement, verdict, ratio});
+			}
+		}
+
+		progress(`${label}: ${walls.join(', ')}`);
+	}
+
+	fs.rmSync(runDirectory, {recursive: true, force: true});
+	printReport(options, corpus, tools, rows);
+	return rows.some(row => row.failed > 0) ? 1 : 0;
+}
+
+function printReport(options: Options, corpus: Awaited<ReturnType<typeof loadCorpus>>, tools: ReturnType<typeof findTools>, rows: Row[]): void {
+	const mib = (bytes: number) => (bytes / 1024 ** 2).toFixed(bytes % 1024 ** 2 === 0 ? 0 : 1);
+	const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+	const sharedText = options.shared === 'quarter'
+		? 'each of the 4 writers gets a quarter of the corpus (cut at line boundaries), so together they carry the same bytes as the floor and the ratio compares equal work; check: the multiset of lines equals the corpus'
+		: 'each of the 4 writers gets the whole corpus (4x the bytes); the ratio is per byte; check: the multiset of lines equals 4x the corpus';
+	const out = [
+		'## rotlog benchmark',
+		'',
+		`- machine: nproc ${os.availableParallelism()}, ${cpu}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, load average at the end ${os.loadavg().map(load => load.toFixed(2)).join(' ')}`,
+		`- node ${process.version}; CPU from /proc/self/stat: ${tools.clockTicks === undefined ? 'unavailable' : 'yes'}; peak RSS per sink: ${tools.gnuTime ?? 'unavailable (no GNU time)'}`,
+		`- corpus: ${corpus.bytes} bytes (${mib(corpus.bytes)} MiB), ${corpus.lines} lines, ${(corpus.bytes / corpus.lines).toFixed(0)} bytes per line on average, longest ${corpus.longestLine}, ${corpus.invalidLines} lines with invalid UTF-8; seed ${options.seed}`,
+		`- 4 writers: ${sharedText}`,
+		`- ${options.runs} round(s) after ${options.warmup} warm-up round(s), interleaved in this order: ${rows.map(row => row.benchCase.id).join(', ')}`,
+		'- MB/s = 10^6 bytes per second of wall time; ratio = wall time per byte over the pipe floor\'s in the same round (median of the rounds); sink = the process reading the pipe (rotlog, or cat/node in the references)',
+		'',
+		table(rows),
+		'',
+		'### Targets (issue 2)',
+		'',
+		targets(rows),
+		'',
+		'### Notes',
+		'',
+		...notes(rows),
+		'',
+		'Wall times per round:',
+		'',
+		rounds(rows),
+	];
+	process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** How much of the single writer's ratio is start-up: rotlog's fixed cost, measured on empty input. */
+function notes(rows: Row[]): string[] {
+	const byId = (id: string) => rows.find(row => row.benchCase.id === id);
+	const floor = byId(floorId);
+	const single = byId('rotlog');
+	const startup = byId('startup');
+	if (!floor || !single || !startup) {
+		return [];
+	}
+
+	const steady = median(single.samples.flatMap(sample => {
+		const floorWall = floor.samples.find(each => each.round === sample.round)?.measurement.wall;
+		const startupWall = startup.samples.find(each => each.round === sample.round)?.measurement.wall;
+		return floorWall === undefined || startupWall === undefined ? [] : [(sample.measurement.wall - startupWall) / floorWall];
+	}));
+	const startupWall = median(startup.samples.map(sample => sample.measurement.wall));
+	const floorWall = median(floor.samples.map(sample => sample.measurement.wall));
+	if (steady === undefined || startupWall === undefined || floorWall === undefined) {
+		return [];
+	}
+
+	return [
+		`- rotlog start-up and exit on empty input: ${startupWall.toFixed(3)} s, ${(startupWall / floorWall).toFixed(2)}x the floor's whole wall time at this corpus size.`,
+		`- single writer without one start-up ((rotlog - start-up) / floor, per round): ${steady.toFixed(2)}x. Informational: the target counts the whole wall time.`,
+	];
+}
+
+try {
+	process.exitCode = await main();
+} catch (error) {
+	process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+	process.exitCode = 1;
+}
