@@ -39,10 +39,11 @@ export const writeOptions = {
 	},
 } as const satisfies Record<string, Options>;
 
-const guarantees = `Guarantees: every input line lands exactly once, whole, in order per writer, with its
-bytes unchanged, however many rotlog processes write FILE at once. No file holds more than
---max bytes unless it holds a single longer line. Writers, 'rotlog' runs killed with SIGKILL
-and files renamed away by other tools never tear or merge lines. See rotlog(1).`;
+const guarantees = `Guarantees: every line read lands exactly once, whole, in order per writer, with its
+bytes unchanged, however many rotlog processes write FILE at once, across rotations and files
+renamed away by other tools. No file holds more than --max bytes unless it holds a single longer
+line. A writer killed with SIGKILL never merges lines: a fragment it left is ended with a newline
+before the next write, and what it had read but not written is lost. See rotlog(1).`;
 
 function version(): string {
 	const manifest = new URL('../../package.json', import.meta.url);
@@ -50,6 +51,13 @@ function version(): string {
 }
 
 type Task = () => Promise<number>;
+
+/** yargs' messages, as one line in rotlog's voice: 'Unknown argument: bogus' -> 'unknown argument: --bogus'. */
+function usageText(text: string, argv: readonly string[]): string {
+	const asTyped = (name: string) => argv.find(word => word === `--${name}` || word.startsWith(`--${name}=`) || word === `-${name}`)?.split('=')[0] ?? name;
+	const line = text.charAt(0).toLowerCase() + text.slice(1).replaceAll('\n', '; ');
+	return line.replace(/^unknown arguments?: (.*)$/, (_, names: string) => `unknown argument: ${names.split(', ').map(asTyped).join(', ')}`);
+}
 
 /** The parser; the chosen command's work is handed to `schedule` rather than run inside yargs. */
 export function buildParser(argv: readonly string[], schedule: (task: Task) => void) {
@@ -87,7 +95,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 		.fail((message, error) => {
 			// Coercion errors reach here wrapped by yargs; every failure here is a usage error.
 			const text = error?.message ?? message;
-			throw error instanceof UsageError ? error : new UsageError(text.charAt(0).toLowerCase() + text.slice(1).replaceAll('\n', '; '));
+			throw error instanceof UsageError ? error : new UsageError(usageText(text, argv));
 		});
 }
 

@@ -9,7 +9,7 @@ function invalid(option: string, value: string, why: string): UsageError {
 
 /** '65536', '64K', '1.5G', '10MiB', '512b' -> bytes (binary units). Must be at least 1 byte. */
 export function parseSize(option: string, value: string): number {
-	const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(value);
+	const match = /^\s*(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:i?b)?|b)?\s*$/i.exec(value);
 	const why = 'expected bytes with an optional K, M, G or T suffix';
 	if (!match) {
 		throw invalid(option, value, why);

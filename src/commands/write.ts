@@ -35,8 +35,6 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 
 			finished = true;
 			source.stop();
-			process.off('SIGTERM', onSignal);
-			process.off('SIGINT', onSignal);
 			try {
 				if (error === undefined) {
 					framer.drainAll(append);
@@ -46,6 +44,10 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			} catch (closing) {
 				error ??= closing;
 			}
+
+			// Only now: a second SIGTERM during the final write must not kill us mid-way.
+			process.off('SIGTERM', onSignal);
+			process.off('SIGINT', onSignal);
 
 			if (error === undefined) {
 				resolve(0);
