@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {execa, type Options} from 'execa';
+import {execa} from 'execa';
 
 export const rotlog = new URL('../../../bin/rotlog', import.meta.url).pathname;
 
@@ -11,8 +11,8 @@ export function tempDir(): string {
 }
 
 /** Runs rotlog to completion with `input` on stdin. */
-export async function run(args: readonly string[], input: string, options: Options = {}) {
-	return execa(rotlog, args, {input, reject: false, ...options});
+export async function run(args: readonly string[], input: string) {
+	return execa(rotlog, args, {input, reject: false});
 }
 
 /** Polls `condition` every few milliseconds until it holds; fails after `timeout`. */
