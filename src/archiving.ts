@@ -72,6 +72,12 @@ export function archiveGroups(base: string, options: ArchiveOptions, names: read
 
 /** Applies --keep, --max-age and --max-total to FILE's archives; returns the deleted paths. */
 export function applyRetention(file: string, keep: number, options: ArchiveOptions, now: number): string[] {
+	// Sizes and mtimes only matter to --max-age and --max-total; numbered names already obey --keep.
+	const measure = options.maxAge !== undefined || options.maxTotal !== undefined;
+	if (!measure && dateFormatOf(options) === undefined) {
+		return [];
+	}
+
 	const directory = path.dirname(file);
 	const base = path.basename(file);
 	const names = readNames(directory);
@@ -81,7 +87,7 @@ export function applyRetention(file: string, keep: number, options: ArchiveOptio
 	for (const group of archiveGroups(base, options, names)) {
 		const archive: StoredArchive = {names: [], size: 0, mtimeMs: Number.NEGATIVE_INFINITY};
 		for (const name of group) {
-			const stats = fs.lstatSync(inDirectory(name), {throwIfNoEntry: false});
+			const stats = measure ? fs.lstatSync(inDirectory(name), {throwIfNoEntry: false}) : {size: 0, mtimeMs: 0};
 			if (stats) {
 				archive.names.push(name);
 				archive.size += stats.size;
