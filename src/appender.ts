@@ -39,6 +39,8 @@ export class Appender {
 		this.openFile();
 		this.lock = new FileLock(options.lockPath);
 		this.periods = options.interval ? new PeriodTracker(options.interval, options.zone) : undefined;
+		// Calendar periods take a search (under a millisecond) to find: not under the lock.
+		this.periods?.periodAt(Date.now());
 	}
 
 	/** Appends whole lines (a buffer ending with a newline), rotating at line boundaries. */
