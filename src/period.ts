@@ -103,7 +103,7 @@ function formatterFor(zone: Zone): Intl.DateTimeFormat {
 	return formatter;
 }
 
-/** The wall clock of `zone` at instant `t` (Node's Intl carries the tz database). */
+/** The wall clock of `zone` at instant `t` (Node's ICU carries the tz database). */
 export function wallClock(zone: Zone, t: number): WallClock {
 	if (zone === 'UTC') {
 		const date = new Date(t);
@@ -114,6 +114,20 @@ export function wallClock(zone: Zone, t: number): WallClock {
 			hour: date.getUTCHours(),
 			minute: date.getUTCMinutes(),
 			second: date.getUTCSeconds(),
+		};
+	}
+
+	if (zone === undefined) {
+		// The local zone through Date, which honours TZ like Intl does but without loading
+		// Intl's formatting data (about 8 MiB of memory).
+		const date = new Date(t);
+		return {
+			year: date.getFullYear(),
+			month: date.getMonth() + 1,
+			day: date.getDate(),
+			hour: date.getHours(),
+			minute: date.getMinutes(),
+			second: date.getSeconds(),
 		};
 	}
 
