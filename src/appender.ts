@@ -2,12 +2,14 @@
 // disk, write whole lines with O_APPEND, rotate when the next line would not fit, release.
 // Nothing here runs per line: a batch is any number of whole lines.
 import fs from 'node:fs';
+import type {ArchiveOptions} from './archiving.js';
 import {fsFailure} from './errors.js';
 import {FileLock} from './lock.js';
+import {PeriodTracker} from './period.js';
 import {nextStep} from './policy.js';
 import {rotateFile} from './rotation.js';
 
-export type AppenderOptions = {
+export type AppenderOptions = ArchiveOptions & {
 	file: string;
 	lockPath: string;
 	/** Largest size of a file in bytes; undefined: no size rotation. */
@@ -18,6 +20,8 @@ export type AppenderOptions = {
 
 const fileFlags = fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
 const newlineBuffer = Buffer.from('\n');
+/** Far more than the kernel's coarse clock lags behind Date.now() (one tick: 1 to 10 ms). */
+const boundaryMargin = 100;
 
 export class Appender {
 	private readonly lock: FileLock;
@@ -26,11 +30,17 @@ export class Appender {
 	private dev = -1;
 	/** FILE's size right after our own last write, which ended with a newline. */
 	private cleanEnd = -1;
+	/** FILE's mtime when the lock was taken, before any write of ours. */
+	private mtimeMs = 0;
+	private readonly periods: PeriodTracker | undefined;
 
 	constructor(private readonly options: AppenderOptions) {
 		// FILE first, so that a missing directory or an unwritable FILE is reported by its name.
 		this.openFile();
 		this.lock = new FileLock(options.lockPath);
+		this.periods = options.interval ? new PeriodTracker(options.interval, options.zone) : undefined;
+		// Calendar periods take a search (under a millisecond) to find: not under the lock.
+		this.periods?.periodAt(Date.now());
 	}
 
 	/** Appends whole lines (a buffer ending with a newline), rotating at line boundaries. */
@@ -42,6 +52,13 @@ export class Appender {
 		this.lock.acquire();
 		try {
 			let size = this.syncToFile();
+			// Decided from durable state, so every writer agrees and downtime is caught up (issue 4).
+			const now = Date.now();
+			if (this.periods && size > 0 && this.periods.isEarlier(this.mtimeMs, now)) {
+				this.rotateLocked();
+				size = 0;
+			}
+
 			let rest = lines;
 			while (rest.length > 0) {
 				const step = nextStep(size, this.options.max, rest);
@@ -56,6 +73,8 @@ export class Appender {
 				this.cleanEnd = size;
 				rest = rest.subarray(step.bytes);
 			}
+
+			this.pinPeriod(now);
 		} finally {
 			this.lock.release();
 		}
@@ -96,7 +115,9 @@ export class Appender {
 			this.openFile();
 		}
 
-		const size = fs.fstatSync(this.fd).size;
+		const stats = fs.fstatSync(this.fd);
+		const size = stats.size;
+		this.mtimeMs = stats.mtimeMs;
 		if (size > 0 && size !== this.cleanEnd && !this.endsWithNewline(size)) {
 			this.writeAll(newlineBuffer);
 			this.cleanEnd = size + 1;
@@ -139,6 +160,28 @@ export class Appender {
 			} catch (error) {
 				throw fsFailure('write to', this.options.file, error);
 			}
+		}
+	}
+
+	/**
+	 * Under the lock, after writing lines that belong to the period of `now`: make sure FILE's
+	 * mtime says so. The kernel stamps mtime from a coarse clock (a tick behind Date.now()), and a
+	 * write may end after the period did; either could put mtime in the wrong period and the
+	 * next writer would archive these lines under the wrong one. Only near a boundary.
+	 */
+	private pinPeriod(now: number): void {
+		if (!this.periods) {
+			return;
+		}
+
+		const period = this.periods.periodAt(now);
+		if (now - period.start >= boundaryMargin && Date.now() < period.end) {
+			return;
+		}
+
+		const stats = fs.fstatSync(this.fd);
+		if (stats.mtimeMs < period.start || stats.mtimeMs >= period.end) {
+			fs.futimesSync(this.fd, stats.atime, new Date(now));
 		}
 	}
 

@@ -2,7 +2,10 @@
 import fs from 'node:fs';
 import yargs, {type Options} from 'yargs';
 import {exitCodeOf, renderError, UsageError} from './errors.js';
+import {type ArchiveOptions, namingFor} from './archiving.js';
+import {parseDateFormat, parseNamingKind} from './naming.js';
 import {parseCount, parsePath, parseSize} from './options.js';
+import {type Interval, parseDuration, parseInterval} from './period.js';
 
 /** Archives kept when --keep is not given (as multilog, s6-log and svlogd do). */
 export const defaultKeep = 10;
@@ -37,13 +40,65 @@ export const writeOptions = {
 		describe: 'Lock file shared by every writer of FILE [default: FILE.lock]',
 		coerce: single('lock', parsePath),
 	},
+	interval: {
+		type: 'string',
+		requiresArg: true,
+		describe: 'Also rotate when a new period begins: Ns, Nm, Nh, Nd, hourly, daily, weekly, monthly (aligned to the clock)',
+		coerce: single('interval', parseInterval),
+	},
+	utc: {
+		type: 'boolean',
+		describe: 'Periods and date names in UTC [default: local time, which honours TZ]',
+	},
+	name: {
+		type: 'string',
+		requiresArg: true,
+		describe: 'Archive names: numbered (FILE.1 newest) or date (FILE.<stamp>[.N], never shifting) [default: numbered]',
+		coerce: single('name', parseNamingKind),
+	},
+	'date-format': {
+		type: 'string',
+		requiresArg: true,
+		describe: 'The <stamp> of --name date: %Y %m %d %H %M %S %j %s %% [default: by --interval, e.g. %Y-%m-%d]',
+		coerce: single('date-format', parseDateFormat),
+	},
+	'max-age': {
+		type: 'string',
+		requiresArg: true,
+		describe: 'Delete archives whose newest line is older than DURATION (e.g. 12h, 7d)',
+		coerce: single('max-age', parseDuration),
+	},
+	'max-total': {
+		type: 'string',
+		requiresArg: true,
+		describe: 'Delete the oldest archives while archives plus FILE exceed SIZE bytes as stored',
+		coerce: single('max-total', parseSize),
+	},
 } as const satisfies Record<string, Options>;
+
+type ArchiveArgs = {interval?: Interval | undefined; utc?: boolean | undefined; name?: 'numbered' | 'date' | undefined; dateFormat?: string | undefined; maxAge?: number | undefined; maxTotal?: number | undefined};
+
+/** Time rotation, date names and retention (issue 4) from the parsed options. */
+export function archiveOptions(args: ArchiveArgs): ArchiveOptions {
+	if (args.dateFormat !== undefined && args.name !== 'date') {
+		throw new UsageError(`invalid --date-format '${args.dateFormat}': needs --name date`);
+	}
+
+	return {
+		interval: args.interval,
+		zone: args.utc ? 'UTC' : undefined,
+		naming: namingFor(args.name, args.dateFormat, args.interval),
+		maxAge: args.maxAge,
+		maxTotal: args.maxTotal,
+	};
+}
 
 const guarantees = `Guarantees: every line read lands exactly once, whole, in order per writer, with its
 bytes unchanged, however many rotlog processes write FILE at once, across rotations and files
 renamed away by other tools. No file holds more than --max bytes unless it holds a single longer
 line. A writer killed with SIGKILL never merges lines: a fragment it left is ended with a newline
-before the next write, and what it had read but not written is lost. See rotlog(1).`;
+before the next write, and what it had read but not written is lost. With --interval, a line
+written at time t is in the file for t's period. See rotlog(1).`;
 
 function version(): string {
 	const manifest = new URL('../../package.json', import.meta.url);
@@ -80,7 +135,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 
 				schedule(async () => {
 					const {runWrite} = await import('./commands/write.js');
-					return runWrite({file, lockPath: args.lock ?? `${file}.lock`, max: args.max, keep: args.keep ?? defaultKeep});
+					return runWrite({file, lockPath: args.lock ?? `${file}.lock`, max: args.max, keep: args.keep ?? defaultKeep, ...archiveOptions(args)});
 				});
 			},
 		)

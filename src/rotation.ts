@@ -4,9 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {planRotation, type PlanStep} from './archive.js';
+import {applyRetention, type ArchiveOptions, dateFormatOf, dateTarget} from './archiving.js';
 import {errnoCode, fsFailure, RuntimeFailure, systemReason} from './errors.js';
 
-export type RotationOptions = {
+export type RotationOptions = ArchiveOptions & {
 	/** The log file. */
 	file: string;
 	/** Archives kept after the rotation. */
@@ -15,6 +16,11 @@ export type RotationOptions = {
 
 /** Rotates FILE into the numbered archives; returns the new archive's path (undefined: deleted). */
 export function rotateFile(options: RotationOptions): string | undefined {
+	return rotateAndPrune(options, Date.now()).archive;
+}
+
+/** Rotates FILE, then applies retention as of `now`; returns the archive and the deleted paths. */
+export function rotateAndPrune(options: RotationOptions, now: number): {archive: string | undefined; deleted: string[]} {
 	const directory = path.dirname(options.file);
 	const base = path.basename(options.file);
 	let names: string[];
@@ -24,15 +30,21 @@ export function rotateFile(options: RotationOptions): string | undefined {
 		throw fsFailure('read directory', directory, error);
 	}
 
+	// Date names never shift: FILE takes its period's name, then retention prunes (issue 4).
+	const format = dateFormatOf(options);
+	const plan: PlanStep[] = format === undefined
+		? planRotation(base, names, options.keep)
+		: [{op: 'rename', from: base, to: dateTarget(options.file, format, options, names)}];
 	let archive: string | undefined;
-	for (const step of planRotation(base, names, options.keep)) {
+	for (const step of plan) {
 		apply(directory, step);
 		if (step.op === 'rename' && step.from === base) {
 			archive = path.join(directory, step.to);
 		}
 	}
 
-	return archive;
+	const deleted = applyRetention(options.file, options.keep, options, now);
+	return {archive: archive !== undefined && deleted.includes(archive) ? undefined : archive, deleted};
 }
 
 function apply(directory: string, step: PlanStep): void {

@@ -1,14 +1,9 @@
 // The write mode: stdin -> whole lines -> batches appended under the lock.
-import {Appender} from '../appender.js';
+import {Appender, type AppenderOptions} from '../appender.js';
 import {LineFramer} from '../framing.js';
 import {readDescriptor} from '../sources/descriptor.js';
 
-export type WriteOptions = {
-	file: string;
-	lockPath: string;
-	max?: number | undefined;
-	keep: number;
-};
+export type WriteOptions = AppenderOptions;
 
 /**
  * A batch is written once this many bytes of whole lines are ready, or when the event loop has
