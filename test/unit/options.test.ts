@@ -47,6 +47,7 @@ const badSizes: Array<[string, RegExp]> = [
 	['1 000', /expected bytes/],
 	['64KK', /expected bytes/],
 	['64Ki', /expected bytes/],
+	['512iB', /expected bytes/],
 	// Beyond what a double holds exactly.
 	['99999999999T', /expected bytes/],
 ];
