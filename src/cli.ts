@@ -31,7 +31,7 @@ export const writeOptions = {
 	keep: {
 		type: 'string',
 		requiresArg: true,
-		describe: `Keep at most N archives FILE.1 (newest) .. FILE.N [default: ${defaultKeep}]`,
+		describe: `Keep at most N archives (the newest; numbered or dated) [default: ${defaultKeep}]`,
 		coerce: single('keep', parseCount),
 	},
 	lock: {

@@ -69,6 +69,12 @@ export function parseDateFormat(option: string, value: string): string {
 		throw invalid(option, value, 'expected at least one of %Y %m %d %H %M %S %j %s');
 	}
 
+	// Every directive yields digits: a stamp of digits only ('%s', '%Y%m%d') would read as a
+	// numbered archive index, and numbered rotation would renumber or delete it.
+	if (!tokens.some(token => ('literal' in token ? /\D/.test(token.literal) : token.directive === '%'))) {
+		throw invalid(option, value, 'needs a character other than a digit (such as \'-\'), so that date names never read as numbered archives');
+	}
+
 	if (value.includes('/') || value.includes('\0')) {
 		throw invalid(option, value, 'a name part cannot hold \'/\'');
 	}

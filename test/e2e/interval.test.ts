@@ -156,14 +156,14 @@ test('an empty FILE is never rotated, however old', async t => {
 test('--name date with size rotation inside a period: .1, .2 in order, names never shift', async t => {
 	const directory = tempDir();
 	const file = path.join(directory, 'app.log');
-	const args = [file, '--interval', 'daily', '--name', 'date', '--utc', '--max', '100', '--keep', '100', '--date-format', '%Y%m%d'];
+	const args = [file, '--interval', 'daily', '--name', 'date', '--utc', '--max', '100', '--keep', '100', '--date-format', '%Y-%m-%d'];
 	const input = Array.from({length: 20}, (_, i) => `line ${String(i).padStart(2, '0')} ${'x'.repeat(20)}\n`).join('');
 	const before = Date.now();
 	t.is((await run(args, input)).exitCode, 0);
-	const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
+	const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 	// The day cannot change unnoticed: the stamp is that of the start or the end of the run.
 	const names = logNames(directory, 'app.log');
-	const today = names.find(name => name !== 'app.log')!.slice('app.log.'.length, 'app.log.'.length + 8);
+	const today = names.find(name => name !== 'app.log')!.slice('app.log.'.length, 'app.log.'.length + 10);
 	t.true([stamp(before), stamp(Date.now())].includes(today));
 	const archives = [`app.log.${today}`, ...Array.from({length: 5}, (_, i) => `app.log.${today}.${i + 1}`)];
 	t.deepEqual(names, ['app.log', ...archives].sort());

@@ -22,9 +22,10 @@ test('formatStamp: the strftime subset, in UTC and in a named zone', t => {
 	}
 });
 
-test('parseDateFormat rejects unknown directives, slashes and formats without a field', t => {
-	t.is(parseDateFormat('date-format', '%Y%m%d'), '%Y%m%d');
-	const table: Array<[string, string]> = [['%q', 'unknown directive \'%q\''], ['%Y%', 'unknown directive \'%\''], ['%Y/%m', '\'/\''], ['log', 'at least one'], ['%%', 'at least one']];
+test('parseDateFormat rejects unknown directives, slashes, formats without a field and digit-only stamps', t => {
+	t.is(parseDateFormat('date-format', '%Y%m%d-%H'), '%Y%m%d-%H');
+	t.is(parseDateFormat('date-format', '%Y%m%d%%'), '%Y%m%d%%');
+	const table: Array<[string, string]> = [['%Y%m%d', 'other than a digit'], ['%s', 'other than a digit'], ['%q', 'unknown directive \'%q\''], ['%Y%', 'unknown directive \'%\''], ['%Y/%m', '\'/\''], ['log', 'at least one'], ['%%', 'at least one']];
 	for (const [format, why] of table) {
 		const error = t.throws(() => parseDateFormat('date-format', format), {instanceOf: UsageError});
 		t.true(error.message.startsWith(`invalid --date-format '${format}': `), error.message);
