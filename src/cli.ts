@@ -37,6 +37,16 @@ export const writeOptions = {
 		describe: 'Lock file shared by every writer of FILE [default: FILE.lock]',
 		coerce: single('lock', parsePath),
 	},
+	fifo: {
+		type: 'string',
+		requiresArg: true,
+		describe: 'Read lines from the FIFO at PATH (created if missing) instead of stdin; repeatable',
+		coerce: (value: unknown): string[] => (Array.isArray(value) ? value : [value]).map(path => parsePath('fifo', String(path))),
+	},
+	stdin: {
+		type: 'boolean',
+		describe: 'With --fifo, read stdin as well',
+	},
 } as const satisfies Record<string, Options>;
 
 const guarantees = `Guarantees: every input line lands exactly once, whole, in order per writer, with its
@@ -72,7 +82,10 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 
 				schedule(async () => {
 					const {runWrite} = await import('./commands/write.js');
-					return runWrite({file, lockPath: args.lock ?? `${file}.lock`, max: args.max, keep: args.keep ?? defaultKeep});
+					return runWrite({
+						file, lockPath: args.lock ?? `${file}.lock`, max: args.max, keep: args.keep ?? defaultKeep,
+						fifos: args.fifo, stdin: args.stdin,
+					});
 				});
 			},
 		)

@@ -1,0 +1,210 @@
+// Named pipes (FIFOs) as sources whose writers come and go. Each FIFO is opened for reading
+// without blocking, and rotlog also holds a write end of it: the kernel then never reports end of
+// input when the last outside writer closes, so a new writer can open it later and rotlog reads
+// on. Reading goes through readDescriptor's non-blocking libuv pipe handle: an idle FIFO costs an
+// epoll registration, no thread-pool thread (issue 6) and no CPU.
+import {execFile} from 'node:child_process';
+import fs from 'node:fs';
+import {promisify} from 'node:util';
+import {errnoCode, fsFailure, RuntimeFailure, systemReason, UsageError} from '../errors.js';
+import {readDescriptor, type Source, type SourceEvents} from './descriptor.js';
+
+export type FifoSource = Source & {
+	/**
+	 * Reads, synchronously and without blocking, what the kernel holds for this FIFO right now,
+	 * handing it to `chunk`. Bounded, so that a writer that never pauses cannot keep it going.
+	 */
+	drain(): void;
+};
+
+/** An opened FIFO: the read end we read, and the write end we hold so that EOF never comes. */
+export type OpenFifo = {path: string; readFd: number; writeFd: number};
+
+const runFile = promisify(execFile);
+
+/** More than a FIFO can hold (Linux: /proc/sys/fs/pipe-max-size, 1 MiB unless raised by root). */
+const drainLimit = 4 * 1024 * 1024;
+const drainBuffer = Buffer.allocUnsafe(64 * 1024);
+
+/** What a path that is not a FIFO is, for the error message. */
+function kindOf(stats: fs.Stats): string {
+	if (stats.isFile()) {
+		return 'is a regular file';
+	}
+
+	if (stats.isDirectory()) {
+		return 'is a directory';
+	}
+
+	if (stats.isSocket()) {
+		return 'is a socket';
+	}
+
+	if (stats.isCharacterDevice() || stats.isBlockDevice()) {
+		return 'is a device';
+	}
+
+	return 'exists';
+}
+
+function notFifo(path: string, stats: fs.Stats): RuntimeFailure {
+	return new RuntimeFailure(`cannot read --fifo '${path}': it ${kindOf(stats)}, not a FIFO`);
+}
+
+/** mkfifo(1) without a shell: Node has no mkfifo(3). A FIFO made by someone else meanwhile is fine. */
+async function makeFifo(path: string): Promise<void> {
+	try {
+		await runFile('mkfifo', ['--', path]);
+	} catch (error) {
+		if (fs.statSync(path, {throwIfNoEntry: false})) {
+			return;
+		}
+
+		// mkfifo says "mkfifo: cannot create fifo 'x': No such file or directory"; keep the reason.
+		const stderr = typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr) : '';
+		const reason = errnoCode(error) === 'ENOENT' && stderr === ''
+			? 'mkfifo(1) was not found'
+			: (/: ([^:]+)$/.exec(stderr.trim())?.[1] ?? systemReason(error));
+		throw new RuntimeFailure(`cannot create --fifo '${path}': ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`, {cause: error});
+	}
+}
+
+function openReadEnd(path: string): number | undefined {
+	try {
+		// O_NONBLOCK: opening the read end of a FIFO would otherwise wait for a writer.
+		return fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+	} catch (error) {
+		if (errnoCode(error) === 'ENOENT') {
+			return undefined;
+		}
+
+		// A socket file cannot be opened at all (ENXIO): name what it is rather than the errno.
+		const stats = fs.statSync(path, {throwIfNoEntry: false});
+		if (stats && !stats.isFIFO()) {
+			throw notFifo(path, stats);
+		}
+
+		throw fsFailure('open --fifo', path, error);
+	}
+}
+
+/**
+ * Opens one FIFO, creating it if it does not exist. A path that exists and is not a FIFO is a
+ * runtime failure (exit 1), like an unwritable FILE: the command line is fine, the file system
+ * is not what it expects.
+ */
+export async function openFifo(path: string): Promise<OpenFifo> {
+	let readFd = openReadEnd(path);
+	if (readFd === undefined) {
+		await makeFifo(path);
+		readFd = openReadEnd(path);
+		if (readFd === undefined) {
+			throw new RuntimeFailure(`cannot open --fifo '${path}': it vanished right after it was created`);
+		}
+	}
+
+	const fd = readFd;
+	try {
+		// The descriptor decides, not the name: the path may have been replaced since we looked.
+		const stats = fs.fstatSync(fd);
+		if (!stats.isFIFO()) {
+			throw notFifo(path, stats);
+		}
+
+		let writeFd: number;
+		try {
+			// Cannot block or fail with ENXIO: we are a reader of this FIFO now.
+			writeFd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+		} catch (error) {
+			throw fsFailure('open for writing --fifo', path, error);
+		}
+
+		const held = fs.fstatSync(writeFd);
+		if (held.ino !== stats.ino || held.dev !== stats.dev) {
+			fs.closeSync(writeFd);
+			throw new RuntimeFailure(`cannot open --fifo '${path}': it was replaced while rotlog opened it`);
+		}
+
+		return {path, readFd: fd, writeFd};
+	} catch (error) {
+		fs.closeSync(fd);
+		throw error;
+	}
+}
+
+/** Opens every FIFO (in order); the same FIFO named twice, by any path, is a usage error. */
+export async function openFifos(paths: readonly string[]): Promise<OpenFifo[]> {
+	const opened: OpenFifo[] = [];
+	const seen = new Map<string, string>();
+	try {
+		for (const path of paths) {
+			// Sequential on purpose: a handful of syscalls each, and errors come in command-line order.
+			const fifo = await openFifo(path);
+			opened.push(fifo);
+			const stats = fs.fstatSync(fifo.readFd);
+			const identity = `${stats.dev}:${stats.ino}`;
+			const first = seen.get(identity);
+			if (first !== undefined) {
+				// Two readers of one FIFO would split its bytes between two line framers.
+				throw new UsageError(`invalid --fifo '${path}': the same FIFO as --fifo '${first}'`);
+			}
+
+			seen.set(identity, path);
+		}
+	} catch (error) {
+		closeFifos(opened);
+		throw error;
+	}
+
+	return opened;
+}
+
+export function closeFifos(fifos: readonly OpenFifo[]): void {
+	for (const fifo of fifos) {
+		fs.closeSync(fifo.readFd);
+		fs.closeSync(fifo.writeFd);
+	}
+}
+
+/** Reads an opened FIFO until stopped. It has no end: rotlog holds a write end. */
+export function readFifo(fifo: OpenFifo, events: SourceEvents): FifoSource {
+	const source = readDescriptor(fifo.readFd, events);
+	let stopped = false;
+	return {
+		drain() {
+			if (stopped) {
+				return;
+			}
+
+			let total = 0;
+			while (total < drainLimit) {
+				let bytes: number;
+				try {
+					bytes = fs.readSync(fifo.readFd, drainBuffer, 0, drainBuffer.length, null);
+				} catch (error) {
+					// EAGAIN: the FIFO is empty now.
+					if (errnoCode(error) === 'EAGAIN') {
+						return;
+					}
+
+					throw fsFailure('read --fifo', fifo.path, error);
+				}
+
+				if (bytes === 0) {
+					return;
+				}
+
+				events.chunk(drainBuffer.subarray(0, bytes));
+				total += bytes;
+			}
+		},
+		stop() {
+			if (!stopped) {
+				stopped = true;
+				// Closes the read end; writers blocked on a full FIFO then fail with EPIPE.
+				source.stop();
+				fs.closeSync(fifo.writeFd);
+			}
+		},
+	};
+}
