@@ -375,9 +375,11 @@ test('with --fifo, stdin is read only with --stdin; stdin ending does not end FI
 	const reading = rotlog([both, '--fifo', fifo, '--stdin'], {input: 'from-stdin\nno-newline'});
 	await poll(() => countNewlines(both) === 2, 'the stdin lines, the last one ended at EOF');
 	t.is(fs.readFileSync(both, 'latin1'), 'from-stdin\nno-newline\n');
-	fs.writeFileSync(fifo, 'from-fifo\n');
-	await poll(() => countNewlines(both) === 3, 'the FIFO line after stdin ended');
+	// A line far longer than PIPE_BUF and than a FIFO framer's initial room, from a single writer.
+	const long = `${'0123456789'.repeat(50_000)}\n`;
+	fs.writeFileSync(fifo, `from-fifo\n${long}`);
+	await poll(() => countNewlines(both) === 4, 'the FIFO lines after stdin ended');
 	reading.kill('SIGINT');
 	t.is((await reading).exitCode, 0);
-	t.is(fs.readFileSync(both, 'latin1'), 'from-stdin\nno-newline\nfrom-fifo\n');
+	t.is(fs.readFileSync(both, 'latin1'), `from-stdin\nno-newline\nfrom-fifo\n${long}`);
 });
