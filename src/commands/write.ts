@@ -1,54 +1,33 @@
 // The write mode: stdin and/or FIFOs -> whole lines per source -> batches appended under the lock.
 import {Appender} from '../appender.js';
-import {readDescriptor, type Source, type SourceEvents} from '../sources/descriptor.js';
-import {closeFifos, openFifos, readFifo, type FifoSource} from '../sources/fifo.js';
-import {batchLimit, LineMerge} from '../sources/merge.js';
+import {openInputs, type InputOptions} from '../sources/inputs.js';
 
-export type WriteOptions = {
+export type WriteOptions = InputOptions & {
 	file: string;
 	lockPath: string;
 	max?: number | undefined;
 	keep: number;
-	/** FIFOs to read (created if missing); with any, stdin is read only if `stdin` is set. */
-	fifos?: readonly string[] | undefined;
-	stdin?: boolean | undefined;
 };
 
 /**
- * A FIFO's framer: room for `fifoFlushAt` bytes plus one 64 KiB read, so a busy FIFO never
- * reallocates; 32 FIFOs then hold 8 MiB, not the 128 MiB of stdin-sized framers.
+ * A batch is written once this many bytes of whole lines are ready, or when the event loop has
+ * drained what the kernel had for us, whichever comes first. Writing is synchronous, so while a
+ * batch is written nothing more is read: a slow disk fills the pipe and the producer waits.
  */
-const fifoCapacity = 256 * 1024;
-const fifoFlushAt = 128 * 1024;
+const batchLimit = 1024 * 1024;
 
-/**
- * Reads every source until its end (stdin) or a signal, and appends. A batch is written once a
- * source has `flushAt` bytes of whole lines ready, or when the event loop has drained what the
- * kernel had for us, whichever comes first. Writing is synchronous, so while a batch is written
- * nothing more is read: a slow disk fills the pipes and producers wait.
- */
 export async function runWrite(options: WriteOptions): Promise<number> {
-	const fifoPaths = options.fifos ?? [];
-	const fifos = await openFifos(fifoPaths);
-	let appender: Appender;
-	try {
-		appender = new Appender(options);
-	} catch (error) {
-		closeFifos(fifos);
-		throw error;
-	}
-
+	// FIFOs first: a bad --fifo fails before FILE is created. (If FILE then fails, the process
+	// exits at once, so the FIFOs' descriptors need no closing.)
+	const inputs = await openInputs(options, batchLimit);
+	const appender = new Appender(options);
 	const append = (lines: Buffer) => {
 		appender.append(lines);
 	};
 
-	const merge = new LineMerge(append);
-
 	return new Promise<number>((resolve, reject) => {
 		let scheduled = false;
 		let finished = false;
-		const sources: Array<Source | FifoSource> = [];
-		let open = 0;
 
 		const settle = (error?: unknown) => {
 			if (finished) {
@@ -56,24 +35,12 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			}
 
 			finished = true;
+			inputs.stop();
 			process.off('SIGTERM', onSignal);
 			process.off('SIGINT', onSignal);
 			try {
 				if (error === undefined) {
-					// What writers already put into the FIFOs is ours to write.
-					for (const source of sources) {
-						if ('drain' in source) {
-							source.drain();
-						}
-					}
-				}
-
-				for (const source of sources) {
-					source.stop();
-				}
-
-				if (error === undefined) {
-					merge.finish();
+					inputs.drainAll(append);
 				}
 
 				appender.close();
@@ -92,14 +59,14 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			scheduled = false;
 			if (!finished) {
 				try {
-					merge.flush();
+					inputs.drainLines(append);
 				} catch (error) {
 					settle(error);
 				}
 			}
 		};
 
-		// SIGTERM / SIGINT: keep what was read, and what waits in the FIFOs, partial lines included; exit 0.
+		// SIGTERM / SIGINT: keep what was read and what waits in the FIFOs, partial lines included; exit 0.
 		const onSignal = () => {
 			settle();
 		};
@@ -107,45 +74,19 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 		process.on('SIGTERM', onSignal);
 		process.on('SIGINT', onSignal);
 
-		const eventsFor = (flushAt: number, capacity?: number): SourceEvents => {
-			const framer = merge.add(capacity);
-			open += 1;
-			return {
-				chunk(bytes) {
-					framer.push(bytes);
-					if (framer.readyBytes >= flushAt) {
-						if (!finished) {
-							flush();
-						}
-					} else if (!scheduled && framer.readyBytes > 0) {
-						scheduled = true;
-						setImmediate(flush);
-					}
-				},
-				end() {
-					// Only stdin ends: rotlog holds a write end of every FIFO, so FIFO mode runs until a signal.
-					open -= 1;
-					if (open === 0) {
-						settle();
-						return;
-					}
-
-					try {
-						framer.drainAll(append);
-					} catch (error) {
-						settle(error);
-					}
-				},
-				error: settle,
-			};
-		};
-
-		if (fifos.length === 0 || options.stdin) {
-			sources.push(readDescriptor(0, eventsFor(batchLimit)));
-		}
-
-		for (const fifo of fifos) {
-			sources.push(readFifo(fifo, eventsFor(fifoFlushAt, fifoCapacity)));
-		}
+		inputs.start({
+			ready(full) {
+				if (full) {
+					flush();
+				} else if (!scheduled) {
+					scheduled = true;
+					setImmediate(flush);
+				}
+			},
+			end: () => {
+				settle();
+			},
+			error: settle,
+		});
 	});
 }

@@ -4,15 +4,13 @@
 // and per flush, never per line.
 import {LineFramer} from '../framing.js';
 
-/** The most bytes of whole lines handed to one `write`, unless a single source has more. */
-export const batchLimit = 1024 * 1024;
-
 export class LineMerge {
 	private readonly framers: LineFramer[] = [];
 	/** Where the lines of several sources are put together; made when first needed. */
 	private staging: Buffer | undefined;
 
-	constructor(private readonly write: (lines: Buffer) => void) {}
+	/** `batchLimit`: the most bytes of whole lines handed to one `write`, unless one source has more. */
+	constructor(private readonly batchLimit: number) {}
 
 	/** A framer for one more source. */
 	add(initialCapacity?: number): LineFramer {
@@ -23,9 +21,10 @@ export class LineMerge {
 
 	/**
 	 * Writes the whole lines every source has: a single source's lines as they lie in its framer,
-	 * several sources' lines copied together into batches of at most `batchLimit` bytes.
+	 * several sources' lines copied together into batches of at most `batchLimit` bytes. If
+	 * `write` throws, lines already staged are not kept: the write mode then fails (exit 1).
 	 */
-	flush(): void {
+	flush(write: (lines: Buffer) => void): void {
 		let ready = 0;
 		let only: LineFramer | undefined;
 		for (const framer of this.framers) {
@@ -36,12 +35,12 @@ export class LineMerge {
 		}
 
 		if (ready <= 1) {
-			only?.drainLines(this.write);
+			only?.drainLines(write);
 			return;
 		}
 
 		let staged = 0;
-		const staging = (this.staging ??= Buffer.allocUnsafe(batchLimit));
+		const staging = (this.staging ??= Buffer.allocUnsafe(this.batchLimit));
 		const stage = (lines: Buffer) => {
 			staging.set(lines, staged);
 			staged += lines.length;
@@ -53,28 +52,28 @@ export class LineMerge {
 				continue;
 			}
 
-			if (staged > 0 && staged + bytes > batchLimit) {
-				this.write(staging.subarray(0, staged));
+			if (staged > 0 && staged + bytes > this.batchLimit) {
+				write(staging.subarray(0, staged));
 				staged = 0;
 			}
 
-			if (bytes >= batchLimit) {
-				framer.drainLines(this.write);
+			if (bytes >= this.batchLimit) {
+				framer.drainLines(write);
 			} else {
 				framer.drainLines(stage);
 			}
 		}
 
 		if (staged > 0) {
-			this.write(staging.subarray(0, staged));
+			write(staging.subarray(0, staged));
 		}
 	}
 
 	/** At the end: every byte of every source, each partial last line ended with a newline. */
-	finish(): void {
-		this.flush();
+	finish(write: (lines: Buffer) => void): void {
+		this.flush(write);
 		for (const framer of this.framers) {
-			framer.drainAll(this.write);
+			framer.drainAll(write);
 		}
 	}
 }

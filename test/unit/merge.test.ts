@@ -1,13 +1,28 @@
 // LineMerge: whole lines of several sources in one write, partial lines kept apart, batches bounded.
 import test from 'ava';
-import {batchLimit, LineMerge} from '../../src/sources/merge.js';
+import {LineMerge} from '../../src/sources/merge.js';
+
+const batchLimit = 1024 * 1024;
 
 function recorder() {
 	const writes: string[] = [];
-	const merge = new LineMerge(lines => {
+	const write = (lines: Buffer) => {
 		writes.push(lines.toString('latin1'));
-	});
-	return {writes, merge};
+	};
+
+	const merge = new LineMerge(batchLimit);
+	return {
+		writes,
+		merge: {
+			add: (capacity: number) => merge.add(capacity),
+			flush() {
+				merge.flush(write);
+			},
+			finish() {
+				merge.finish(write);
+			},
+		},
+	};
 }
 
 test('one source with lines: written in place, partial line kept', t => {
