@@ -51,12 +51,22 @@ function notFifo(path: string, stats: fs.Stats): RuntimeFailure {
 	return new RuntimeFailure(`cannot read --fifo '${path}': it ${kindOf(stats)}, not a FIFO`);
 }
 
+/** The path's status, or undefined if there is none to be had. */
+function statOf(path: string): fs.Stats | undefined {
+	try {
+		return fs.statSync(path);
+	} catch {
+		return undefined;
+	}
+}
+
 /** mkfifo(1) without a shell: Node has no mkfifo(3). A FIFO made by someone else meanwhile is fine. */
 async function makeFifo(path: string): Promise<void> {
 	try {
-		await runFile('mkfifo', ['--', path]);
+		// LC_ALL=C: its reason is then in the same words as Node's own errors.
+		await runFile('mkfifo', ['--', path], {env: {...process.env, LC_ALL: 'C'}});
 	} catch (error) {
-		if (fs.statSync(path, {throwIfNoEntry: false})) {
+		if (statOf(path)) {
 			return;
 		}
 
@@ -79,7 +89,7 @@ function openReadEnd(path: string): number | undefined {
 		}
 
 		// A socket file cannot be opened at all (ENXIO): name what it is rather than the errno.
-		const stats = fs.statSync(path, {throwIfNoEntry: false});
+		const stats = statOf(path);
 		if (stats && !stats.isFIFO()) {
 			throw notFifo(path, stats);
 		}
@@ -159,7 +169,7 @@ export async function openFifos(paths: readonly string[]): Promise<OpenFifo[]> {
 	return opened;
 }
 
-export function closeFifos(fifos: readonly OpenFifo[]): void {
+function closeFifos(fifos: readonly OpenFifo[]): void {
 	for (const fifo of fifos) {
 		fs.closeSync(fifo.readFd);
 		fs.closeSync(fifo.writeFd);
