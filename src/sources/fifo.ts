@@ -60,22 +60,35 @@ function statOf(path: string): fs.Stats | undefined {
 	}
 }
 
-/** mkfifo(1) without a shell: Node has no mkfifo(3). A FIFO made by someone else meanwhile is fine. */
-async function makeFifo(path: string): Promise<void> {
+/** Why mkfifo(1) failed for `path`, from its stderr ("mkfifo: cannot create fifo 'x': Reason"). */
+function mkfifoReason(path: string, error: unknown): string {
+	const stderr = typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr) : '';
+	const reason = errnoCode(error) === 'ENOENT' && stderr === ''
+		? 'mkfifo(1) was not found'
+		: (/: ([^:\n]+)$/.exec(stderr.trim())?.[1] ?? systemReason(error));
+	return `cannot create --fifo '${path}': ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`;
+}
+
+/**
+ * mkfifo(1) without a shell (Node has no mkfifo(3)), one process for all the missing FIFOs: 32
+ * FIFOs must not cost 32 process starts. FIFOs made by someone else meanwhile are fine.
+ */
+async function makeFifos(paths: readonly string[]): Promise<void> {
+	// LC_ALL=C: its reasons are then in the same words as Node's own errors.
+	const options = {env: {...process.env, LC_ALL: 'C'}};
 	try {
-		// LC_ALL=C: its reason is then in the same words as Node's own errors.
-		await runFile('mkfifo', ['--', path], {env: {...process.env, LC_ALL: 'C'}});
+		await runFile('mkfifo', ['--', ...paths], options);
 	} catch (error) {
-		if (statOf(path)) {
+		const failed = paths.find(path => !statOf(path));
+		if (failed === undefined) {
 			return;
 		}
 
-		// mkfifo says "mkfifo: cannot create fifo 'x': No such file or directory"; keep the reason.
-		const stderr = typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr) : '';
-		const reason = errnoCode(error) === 'ENOENT' && stderr === ''
-			? 'mkfifo(1) was not found'
-			: (/: ([^:]+)$/.exec(stderr.trim())?.[1] ?? systemReason(error));
-		throw new RuntimeFailure(`cannot create --fifo '${path}': ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`, {cause: error});
+		// Asked alone, mkfifo names the reason for this path without any parsing of quoted names.
+		const alone = paths.length === 1 ? error : await runFile('mkfifo', ['--', failed], options).then(() => undefined, (error_: unknown) => error_);
+		if (alone !== undefined) {
+			throw new RuntimeFailure(mkfifoReason(failed, alone), {cause: alone});
+		}
 	}
 }
 
@@ -99,59 +112,66 @@ function openReadEnd(path: string): number | undefined {
 }
 
 /**
- * Opens one FIFO, creating it if it does not exist. A path that exists and is not a FIFO is a
- * runtime failure (exit 1), like an unwritable FILE: the command line is fine, the file system
- * is not what it expects.
+ * Given a FIFO's read end, takes a write end too. A path that is not a FIFO is a runtime failure
+ * (exit 1), like an unwritable FILE: the command line is fine, the file system is not as expected.
  */
-export async function openFifo(path: string): Promise<OpenFifo> {
-	let readFd = openReadEnd(path);
-	if (readFd === undefined) {
-		await makeFifo(path);
-		readFd = openReadEnd(path);
-		if (readFd === undefined) {
-			throw new RuntimeFailure(`cannot open --fifo '${path}': it vanished right after it was created`);
-		}
+function holdFifo(path: string, readFd: number): OpenFifo {
+	// The descriptor decides, not the name: the path may have been replaced since we looked.
+	const stats = fs.fstatSync(readFd);
+	if (!stats.isFIFO()) {
+		throw notFifo(path, stats);
 	}
 
-	const fd = readFd;
+	let writeFd: number;
 	try {
-		// The descriptor decides, not the name: the path may have been replaced since we looked.
-		const stats = fs.fstatSync(fd);
-		if (!stats.isFIFO()) {
-			throw notFifo(path, stats);
-		}
-
-		let writeFd: number;
-		try {
-			// Cannot block or fail with ENXIO: we are a reader of this FIFO now.
-			writeFd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
-		} catch (error) {
-			throw fsFailure('open for writing --fifo', path, error);
-		}
-
-		const held = fs.fstatSync(writeFd);
-		if (held.ino !== stats.ino || held.dev !== stats.dev) {
-			fs.closeSync(writeFd);
-			throw new RuntimeFailure(`cannot open --fifo '${path}': it was replaced while rotlog opened it`);
-		}
-
-		return {path, readFd: fd, writeFd};
+		// Cannot block or fail with ENXIO: we are a reader of this FIFO now.
+		writeFd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
 	} catch (error) {
-		fs.closeSync(fd);
-		throw error;
+		throw fsFailure('open for writing --fifo', path, error);
 	}
+
+	const held = fs.fstatSync(writeFd);
+	if (held.ino !== stats.ino || held.dev !== stats.dev) {
+		fs.closeSync(writeFd);
+		throw new RuntimeFailure(`cannot open --fifo '${path}': it was replaced while rotlog opened it`);
+	}
+
+	return {path, readFd, writeFd};
 }
 
-/** Opens every FIFO (in order); the same FIFO named twice, by any path, is a usage error. */
+/**
+ * Opens every FIFO, creating the missing ones. An existing path that cannot be used fails before
+ * anything is created. The same FIFO named twice, by any path, is a usage error.
+ */
 export async function openFifos(paths: readonly string[]): Promise<OpenFifo[]> {
+	const readFds: Array<number | undefined> = [];
 	const opened: OpenFifo[] = [];
-	const seen = new Map<string, string>();
 	try {
 		for (const path of paths) {
-			// Sequential on purpose: a handful of syscalls each, and errors come in command-line order.
-			const fifo = await openFifo(path);
-			opened.push(fifo);
-			const stats = fs.fstatSync(fifo.readFd);
+			readFds.push(openReadEnd(path));
+		}
+
+		const missing = paths.filter((_, index) => readFds[index] === undefined);
+		if (missing.length > 0) {
+			await makeFifos(missing);
+		}
+
+		const seen = new Map<string, string>();
+		for (const [index, path] of paths.entries()) {
+			const readFd = readFds[index] ?? openReadEnd(path);
+			if (readFd === undefined) {
+				throw new RuntimeFailure(`cannot open --fifo '${path}': it vanished right after it was created`);
+			}
+
+			readFds[index] = undefined;
+			try {
+				opened.push(holdFifo(path, readFd));
+			} catch (error) {
+				fs.closeSync(readFd);
+				throw error;
+			}
+
+			const stats = fs.fstatSync(readFd);
 			const identity = `${stats.dev}:${stats.ino}`;
 			const first = seen.get(identity);
 			if (first !== undefined) {
@@ -162,6 +182,12 @@ export async function openFifos(paths: readonly string[]): Promise<OpenFifo[]> {
 			seen.set(identity, path);
 		}
 	} catch (error) {
+		for (const fd of readFds) {
+			if (fd !== undefined) {
+				fs.closeSync(fd);
+			}
+		}
+
 		closeFifos(opened);
 		throw error;
 	}

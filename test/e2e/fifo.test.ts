@@ -14,7 +14,7 @@ const rotlogBin = fileURLToPath(new URL('../../../bin/rotlog', import.meta.url))
 function rotlog(args: readonly string[], options: {input?: string; stdin?: 'pipe' | 'ignore'; cwd?: string} = {}) {
 	return execa(process.execPath, [rotlogBin, ...args], {
 		reject: false,
-		timeout: 60_000,
+		timeout: 100_000,
 		stdin: options.stdin ?? (options.input === undefined ? 'ignore' : 'pipe'),
 		...(options.input === undefined ? {} : {input: options.input}),
 		...(options.cwd === undefined ? {} : {cwd: options.cwd}),
@@ -30,7 +30,7 @@ async function tempDir(t: ExecutionContext): Promise<string> {
 	return directory;
 }
 
-async function poll(condition: () => boolean, what: string, timeout = 20_000): Promise<void> {
+async function poll(condition: () => boolean, what: string, timeout = 60_000): Promise<void> {
 	const deadline = Date.now() + timeout;
 	while (!condition()) {
 		if (Date.now() > deadline) {
@@ -189,7 +189,7 @@ function writer(directory: string, mode: 'whole' | 'split', rounds: number, pair
 		args.push(fifo, data);
 	}
 
-	return execa(process.execPath, ['--input-type=module', '-e', writerScript, mode, String(rounds), ...args], {stdin: 'ignore', timeout: 60_000});
+	return execa(process.execPath, ['--input-type=module', '-e', writerScript, mode, String(rounds), ...args], {stdin: 'ignore', timeout: 100_000});
 }
 
 function appendExpected(expected: Map<string, string[]>, writer: string, text: string): void {
