@@ -195,7 +195,7 @@ export async function openFifos(paths: readonly string[]): Promise<OpenFifo[]> {
 	return opened;
 }
 
-function closeFifos(fifos: readonly OpenFifo[]): void {
+export function closeFifos(fifos: readonly OpenFifo[]): void {
 	for (const fifo of fifos) {
 		fs.closeSync(fifo.readFd);
 		fs.closeSync(fifo.writeFd);

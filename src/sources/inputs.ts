@@ -1,11 +1,17 @@
 // The write mode's input: stdin, or FIFOs (and stdin too with --stdin), each source with its own
 // LineFramer, all framers behind one LineMerge. To the write command it looks like one source
 // with a framer: it says when lines are ready, and hands them out as batches.
+import fs from 'node:fs';
+import {resolve} from 'node:path';
+import {UsageError} from '../errors.js';
 import {readDescriptor, type Source} from './descriptor.js';
-import {openFifos, readFifo, type FifoSource, type OpenFifo} from './fifo.js';
+import {closeFifos, openFifos, readFifo, type FifoSource, type OpenFifo} from './fifo.js';
 import {LineMerge} from './merge.js';
 
 export type InputOptions = {
+	/** The log file and its lock: no --fifo may be either (rotlog would read back what it writes). */
+	file: string;
+	lockPath: string;
 	/** FIFOs to read (created if missing); with any, stdin is read only if `stdin` is set. */
 	fifos?: readonly string[] | undefined;
 	stdin?: boolean | undefined;
@@ -118,6 +124,36 @@ export class Inputs {
  * the most bytes of whole lines written at once, unless a single line is longer.
  */
 export async function openInputs(options: InputOptions, batchLimit: number): Promise<Inputs> {
+	const outputs = [['the log file', options.file], ['the lock file', options.lockPath]] as const;
+	const loop = (fifo: string, what: string) => new UsageError(`invalid --fifo '${fifo}': it is ${what}, rotlog would read back what it writes`);
+	// By name before anything is created, so that no FIFO appears where FILE belongs.
+	for (const fifo of options.fifos ?? []) {
+		const output = outputs.find(([, path]) => resolve(path) === resolve(fifo));
+		if (output) {
+			throw loop(fifo, output[0]);
+		}
+	}
+
 	const fifos = await openFifos(options.fifos ?? []);
+	// And by identity, for links and other spellings of the same file.
+	for (const [what, path] of outputs) {
+		// Whatever keeps FILE from being statted is reported when the appender opens it.
+		const stats = (() => {
+			try {
+				return fs.statSync(path);
+			} catch {
+				return undefined;
+			}
+		})();
+		const same = stats && fifos.find(fifo => {
+			const held = fs.fstatSync(fifo.readFd);
+			return held.ino === stats.ino && held.dev === stats.dev;
+		});
+		if (same) {
+			closeFifos(fifos);
+			throw loop(same.path, what);
+		}
+	}
+
 	return new Inputs(fifos, fifos.length === 0 || options.stdin === true, batchLimit);
 }

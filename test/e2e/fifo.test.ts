@@ -334,7 +334,7 @@ test('an idle rotlog with 8 FIFOs uses under 1% of a core', async t => {
 	t.is(result.exitCode, 0, result.stderr);
 });
 
-test('--fifo naming something that is not a FIFO: one line naming it, exit 1, nothing created', async t => {
+test('--fifo naming something that is not a FIFO, FILE or its lock: one line naming it, nothing created', async t => {
 	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const plain = path.join(directory, 'plain.txt');
@@ -353,6 +353,14 @@ test('--fifo naming something that is not a FIFO: one line naming it, exit 1, no
 	const twice = await rotlog([file, '--fifo', fifo, '--fifo', `${directory}/./ok.fifo`]);
 	t.is(twice.exitCode, 2);
 	t.regex(twice.stderr, /^rotlog: invalid --fifo '[^']+': the same FIFO as --fifo '[^']+'\n$/);
+
+	// FILE or its lock as a FIFO would feed rotlog its own output, without end.
+	for (const own of [`${directory}/./app.log`, `${file}.lock`]) {
+		const loop = await rotlog([file, '--fifo', own]);
+		t.is(loop.exitCode, 2);
+		t.regex(loop.stderr, /^rotlog: invalid --fifo '[^']+': it is the (log|lock) file, rotlog would read back what it writes\n$/);
+		t.false(fs.existsSync(own), 'no FIFO is made in its place');
+	}
 
 	const missing = await rotlog([file, '--fifo', path.join(directory, 'no', 'such', 'dir.fifo')]);
 	t.is(missing.exitCode, 1);
