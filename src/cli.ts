@@ -74,6 +74,16 @@ export const writeOptions = {
 		describe: 'Delete the oldest archives while archives plus FILE exceed SIZE bytes as stored',
 		coerce: single('max-total', parseSize),
 	},
+	fifo: {
+		type: 'string',
+		requiresArg: true,
+		describe: 'Read lines from the FIFO at PATH (created if missing) instead of stdin; repeatable',
+		coerce: (value: unknown): string[] => (Array.isArray(value) ? value : [value]).map(path => parsePath('fifo', String(path))),
+	},
+	stdin: {
+		type: 'boolean',
+		describe: 'With --fifo, read stdin as well',
+	},
 } as const satisfies Record<string, Options>;
 
 type ArchiveArgs = {interval?: Interval | undefined; utc?: boolean | undefined; name?: 'numbered' | 'date' | undefined; dateFormat?: string | undefined; maxAge?: number | undefined; maxTotal?: number | undefined};
@@ -135,7 +145,10 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 
 				schedule(async () => {
 					const {runWrite} = await import('./commands/write.js');
-					return runWrite({file, lockPath: args.lock ?? `${file}.lock`, max: args.max, keep: args.keep ?? defaultKeep, ...archiveOptions(args)});
+					return runWrite({
+						file, lockPath: args.lock ?? `${file}.lock`, max: args.max, keep: args.keep ?? defaultKeep,
+						fifos: args.fifo, stdin: args.stdin, ...archiveOptions(args),
+					});
 				});
 			},
 		)

@@ -3,7 +3,7 @@
 
 const newline = 0x0a;
 // Room for a full batch (1 MiB) plus the reads of one event-loop turn, so steady input never reallocates.
-const initialCapacity = 4 * 1024 * 1024;
+const defaultCapacity = 4 * 1024 * 1024;
 
 /**
  * Accumulates the bytes of one source in a reused buffer and hands out the complete lines read
@@ -11,10 +11,15 @@ const initialCapacity = 4 * 1024 * 1024;
  * arrives. Capacity grows only to hold one line longer than it, and shrinks back afterwards.
  */
 export class LineFramer {
-	private buffer = Buffer.allocUnsafe(initialCapacity);
+	private buffer: Buffer;
 	private length = 0;
 	/** Bytes at the start of `buffer` that are whole lines. */
 	private complete = 0;
+
+	/** `initialCapacity`: bytes held without reallocating; many small sources (FIFOs) use less. */
+	constructor(private readonly initialCapacity = defaultCapacity) {
+		this.buffer = Buffer.allocUnsafe(initialCapacity);
+	}
 
 	/** Bytes of complete lines waiting to be taken. */
 	get readyBytes(): number {
@@ -74,8 +79,8 @@ export class LineFramer {
 
 		this.length = rest;
 		this.complete = 0;
-		if (this.buffer.length > initialCapacity && rest <= initialCapacity / 2) {
-			const smaller = Buffer.allocUnsafe(initialCapacity);
+		if (this.buffer.length > this.initialCapacity && rest <= this.initialCapacity / 2) {
+			const smaller = Buffer.allocUnsafe(this.initialCapacity);
 			this.buffer.copy(smaller, 0, 0, rest);
 			this.buffer = smaller;
 		}

@@ -1,9 +1,8 @@
-// The write mode: stdin -> whole lines -> batches appended under the lock.
+// The write mode: stdin and/or FIFOs -> whole lines per source -> batches appended under the lock.
 import {Appender, type AppenderOptions} from '../appender.js';
-import {LineFramer} from '../framing.js';
-import {readDescriptor} from '../sources/descriptor.js';
+import {openInputs, type InputOptions} from '../sources/inputs.js';
 
-export type WriteOptions = AppenderOptions;
+export type WriteOptions = InputOptions & AppenderOptions;
 
 /**
  * A batch is written once this many bytes of whole lines are ready, or when the event loop has
@@ -13,8 +12,10 @@ export type WriteOptions = AppenderOptions;
 const batchLimit = 1024 * 1024;
 
 export async function runWrite(options: WriteOptions): Promise<number> {
+	// FIFOs first: a bad --fifo fails before FILE is created. (If FILE then fails, the process
+	// exits at once, so the FIFOs' descriptors need no closing.)
+	const inputs = await openInputs(options, batchLimit);
 	const appender = new Appender(options);
-	const framer = new LineFramer();
 	const append = (lines: Buffer) => {
 		appender.append(lines);
 	};
@@ -29,10 +30,10 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			}
 
 			finished = true;
-			source.stop();
+			inputs.stop();
 			try {
 				if (error === undefined) {
-					framer.drainAll(append);
+					inputs.drainAll(append);
 				}
 
 				appender.close();
@@ -55,14 +56,14 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			scheduled = false;
 			if (!finished) {
 				try {
-					framer.drainLines(append);
+					inputs.drainLines(append);
 				} catch (error) {
 					settle(error);
 				}
 			}
 		};
 
-		// SIGTERM / SIGINT: keep what was read, a partial last line included, then exit 0.
+		// SIGTERM / SIGINT: keep what was read and what waits in the FIFOs, partial lines included; exit 0.
 		const onSignal = () => {
 			settle();
 		};
@@ -70,12 +71,11 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 		process.on('SIGTERM', onSignal);
 		process.on('SIGINT', onSignal);
 
-		const source = readDescriptor(0, {
-			chunk(bytes) {
-				framer.push(bytes);
-				if (framer.readyBytes >= batchLimit) {
+		inputs.start({
+			ready(full) {
+				if (full) {
 					flush();
-				} else if (!scheduled && framer.readyBytes > 0) {
+				} else if (!scheduled) {
 					scheduled = true;
 					setImmediate(flush);
 				}

@@ -185,7 +185,7 @@ test('invalid time and naming options: one line, exit 2', async t => {
 		[['--interval', '0s'], 'rotlog: invalid --interval \'0s\': the count must be a whole number from 1 to 100000'],
 		[['--name', 'dates'], 'rotlog: invalid --name \'dates\': expected numbered or date'],
 		[['--name', 'date', '--date-format', '%Y/%m'], 'rotlog: invalid --date-format \'%Y/%m\': a name part cannot hold \'/\''],
-		[['--date-format', '%Y'], 'rotlog: invalid --date-format \'%Y\': needs --name date'],
+		[['--date-format', '%Y-%m'], 'rotlog: invalid --date-format \'%Y-%m\': needs --name date'], [['--name', 'date', '--date-format', '%Y%m'], 'rotlog: invalid --date-format \'%Y%m\': needs a character other than a digit (such as \'-\'), so that date names never read as numbered archives'],
 		[['--max-age', '7'], 'rotlog: invalid --max-age \'7\': expected a number with a unit s, m, h, d or w (e.g. 12h, 7d)'],
 		[['--max-total', 'lots'], 'rotlog: invalid --max-total \'lots\': expected bytes with an optional K, M, G or T suffix'],
 	];
