@@ -11,8 +11,8 @@ import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import {parseCount, parseSize} from '../src/options.js';
 import {benchCases, floorId, type CaseContext, type SharedInput} from './cases.js';
-import {loadCorpus} from './corpus.js';
-import {findTools, measure} from './measure.js';
+import {loadCorpus, type Corpus} from './corpus.js';
+import {findTools, measure, type Tools} from './measure.js';
 import {rounds, table, targets, median, type Row} from './report.js';
 
 type Options = {size: number; runs: number; warmup: number; seed: number; shared: SharedInput};
@@ -95,6 +95,7 @@ async function main(): Promise<number> {
 		throw error;
 	}
 
+	const loadAtStart = os.loadavg();
 	const here = path.dirname(fileURLToPath(import.meta.url));
 	const root = path.resolve(here, '..', '..');
 	const rotlog = path.join(root, 'bin', 'rotlog');
@@ -164,11 +165,12 @@ async function main(): Promise<number> {
 	}
 
 	fs.rmSync(runDirectory, {recursive: true, force: true});
-	printReport(options, corpus, tools, rows);
+	printReport(options, corpus, tools, rows, loadAtStart);
 	return rows.some(row => row.failed > 0) ? 1 : 0;
 }
 
-function printReport(options: Options, corpus: Awaited<ReturnType<typeof loadCorpus>>, tools: ReturnType<typeof findTools>, rows: Row[]): void {
+function printReport(options: Options, corpus: Corpus, tools: Tools, rows: Row[], loadAtStart: number[]): void {
+	const load = (averages: number[]) => averages.map(average => average.toFixed(2)).join(' ');
 	const mib = (bytes: number) => (bytes / 1024 ** 2).toFixed(bytes % 1024 ** 2 === 0 ? 0 : 1);
 	const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 	const sharedText = options.shared === 'quarter'
@@ -177,12 +179,12 @@ function printReport(options: Options, corpus: Awaited<ReturnType<typeof loadCor
 	const out = [
 		'## rotlog benchmark',
 		'',
-		`- machine: nproc ${os.availableParallelism()}, ${cpu}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, load average at the end ${os.loadavg().map(load => load.toFixed(2)).join(' ')}`,
+		`- machine: nproc ${os.availableParallelism()}, ${cpu}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, load average ${load(loadAtStart)} at the start, ${load(os.loadavg())} at the end`,
 		`- node ${process.version}; CPU from /proc/self/stat: ${tools.clockTicks === undefined ? 'unavailable' : 'yes'}; peak RSS per sink: ${tools.gnuTime ?? 'unavailable (no GNU time)'}`,
 		`- corpus: ${corpus.bytes} bytes (${mib(corpus.bytes)} MiB), ${corpus.lines} lines, ${(corpus.bytes / corpus.lines).toFixed(0)} bytes per line on average, longest ${corpus.longestLine}, ${corpus.invalidLines} lines with invalid UTF-8; seed ${options.seed}`,
 		`- 4 writers: ${sharedText}`,
 		`- ${options.runs} round(s) after ${options.warmup} warm-up round(s), interleaved in this order: ${rows.map(row => row.benchCase.id).join(', ')}`,
-		'- MB/s = 10^6 bytes per second of wall time; ratio = wall time per byte over the pipe floor\'s in the same round (median of the rounds); sink = the process reading the pipe (rotlog, or cat/node in the references)',
+		'- MB/s = 10^6 bytes per second of wall time; ratio = wall time per byte over the pipe floor\'s in the same round (median of the rounds); sink = the process reading the pipe (rotlog, or cat/node in the references); verified counts every run, warm-up included',
 		'',
 		table(rows),
 		'',
