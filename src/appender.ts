@@ -14,6 +14,10 @@ export type AppenderOptions = {
 	max?: number | undefined;
 	/** Archives kept after a rotation. */
 	keep: number;
+	/** Mode of FILE and of the lock file when rotlog creates them [0o666, before the umask]. */
+	mode?: number | undefined;
+	/** Told of each rotation's archive (undefined: deleted by --keep 0), after the lock is released. */
+	onRotated?: ((archive: string | undefined) => void) | undefined;
 };
 
 const fileFlags = fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
@@ -26,11 +30,13 @@ export class Appender {
 	private dev = -1;
 	/** FILE's size right after our own last write, which ended with a newline. */
 	private cleanEnd = -1;
+	/** Archives made under the lock, announced once it is released. */
+	private rotated: Array<string | undefined> = [];
 
 	constructor(private readonly options: AppenderOptions) {
 		// FILE first, so that a missing directory or an unwritable FILE is reported by its name.
 		this.openFile();
-		this.lock = new FileLock(options.lockPath);
+		this.lock = new FileLock(options.lockPath, options.mode);
 	}
 
 	/** Appends whole lines (a buffer ending with a newline), rotating at line boundaries. */
@@ -58,6 +64,7 @@ export class Appender {
 			}
 		} finally {
 			this.lock.release();
+			this.announce();
 		}
 	}
 
@@ -73,6 +80,25 @@ export class Appender {
 			return true;
 		} finally {
 			this.lock.release();
+			this.announce();
+		}
+	}
+
+	/** Closes FILE and opens it again by name (SIGHUP), under the lock. */
+	reopen(): void {
+		this.lock.acquire();
+		try {
+			this.openFile();
+		} finally {
+			this.lock.release();
+		}
+	}
+
+	private announce(): void {
+		const archives = this.rotated;
+		this.rotated = [];
+		for (const archive of archives) {
+			this.options.onRotated?.(archive);
 		}
 	}
 
@@ -119,7 +145,7 @@ export class Appender {
 		}
 
 		try {
-			this.fd = fs.openSync(this.options.file, fileFlags, 0o666);
+			this.fd = fs.openSync(this.options.file, fileFlags, this.options.mode ?? 0o666);
 		} catch (error) {
 			throw fsFailure('open', this.options.file, error);
 		}
@@ -144,7 +170,7 @@ export class Appender {
 
 	/** Under the lock: FILE becomes an archive and a new FILE is opened. */
 	private rotateLocked(): void {
-		rotateFile(this.options);
+		this.rotated.push(rotateFile(this.options));
 		this.openFile();
 	}
 }

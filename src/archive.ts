@@ -72,3 +72,16 @@ export function planRotation(base: string, names: readonly string[], keep: numbe
 	steps.push(keep > 0 ? {op: 'rename', from: base, to: archiveName(base, 1, '')} : {op: 'unlink', name: base});
 	return steps;
 }
+
+/**
+ * Retention without a rotation (`rotlog check`): delete the archives past the `keep` newest,
+ * counting by position so that a gap in the numbers does not keep an extra one.
+ */
+export function planKeep(base: string, names: readonly string[], keep: number): PlanStep[] {
+	const indices = [...new Set(findArchives(base, names).map(archive => archive.index))].sort((a, b) => a - b);
+	const doomed = new Set(indices.slice(keep));
+	return findArchives(base, names)
+		.filter(archive => doomed.has(archive.index))
+		.sort((a, b) => b.index - a.index || a.name.localeCompare(b.name))
+		.map(archive => ({op: 'unlink', name: archive.name}));
+}

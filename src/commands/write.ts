@@ -1,13 +1,22 @@
 // The write mode: stdin -> whole lines -> batches appended under the lock.
 import {Appender} from '../appender.js';
+import {renderError} from '../errors.js';
 import {LineFramer} from '../framing.js';
+import {runHook} from '../hooks.js';
 import {readDescriptor} from '../sources/descriptor.js';
+import {Tee} from '../tee.js';
+import {formatTimestamp, stampLines, type TimestampFormat} from '../timestamp.js';
 
 export type WriteOptions = {
 	file: string;
 	lockPath: string;
 	max?: number | undefined;
 	keep: number;
+	mode?: number | undefined;
+	/** --on-rotate CMD. */
+	onRotate?: string | undefined;
+	tee?: boolean;
+	timestamp?: TimestampFormat | undefined;
 };
 
 /**
@@ -18,10 +27,29 @@ export type WriteOptions = {
 const batchLimit = 1024 * 1024;
 
 export async function runWrite(options: WriteOptions): Promise<number> {
-	const appender = new Appender(options);
+	// Hooks run while writing goes on; the process waits for them before it exits.
+	const hooks = new Set<Promise<void>>();
+	const onRotated = (archive: string | undefined) => {
+		if (options.onRotate === undefined || archive === undefined) {
+			return;
+		}
+
+		const hook = runHook(options.onRotate, options.file, archive).then(failure => {
+			if (failure !== undefined) {
+				process.stderr.write(`${renderError(failure)}\n`);
+			}
+		}).finally(() => hooks.delete(hook));
+		hooks.add(hook);
+	};
+
+	const appender = new Appender({...options, onRotated});
 	const framer = new LineFramer();
+	const tee = options.tee ? new Tee() : undefined;
+	const format = options.timestamp;
 	const append = (lines: Buffer) => {
-		appender.append(lines);
+		const logged = format === undefined ? lines : stampLines(lines, formatTimestamp(format, new Date()));
+		appender.append(logged);
+		tee?.write(logged);
 	};
 
 	return new Promise<number>((resolve, reject) => {
@@ -37,6 +65,8 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			source.stop();
 			process.off('SIGTERM', onSignal);
 			process.off('SIGINT', onSignal);
+			process.off('SIGHUP', onHangup);
+			process.off('SIGUSR1', onRotateSignal);
 			try {
 				if (error === undefined) {
 					framer.drainAll(append);
@@ -47,11 +77,13 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 				error ??= closing;
 			}
 
-			if (error === undefined) {
-				resolve(0);
-			} else {
-				reject(error);
-			}
+			void Promise.all(hooks).then(() => {
+				if (error === undefined) {
+					resolve(0);
+				} else {
+					reject(error);
+				}
+			});
 		};
 
 		const flush = () => {
@@ -70,8 +102,37 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			settle();
 		};
 
+		// SIGHUP: reopen FILE by name (after an outside tool moved it). SIGUSR1: rotate now, after
+		// writing the whole lines already read, so they land in the file being rotated.
+		const onHangup = () => {
+			if (finished) {
+				return;
+			}
+
+			try {
+				appender.reopen();
+			} catch (error) {
+				settle(error);
+			}
+		};
+
+		const onRotateSignal = () => {
+			if (finished) {
+				return;
+			}
+
+			flush();
+			try {
+				appender.rotate();
+			} catch (error) {
+				settle(error);
+			}
+		};
+
 		process.on('SIGTERM', onSignal);
 		process.on('SIGINT', onSignal);
+		process.on('SIGHUP', onHangup);
+		process.on('SIGUSR1', onRotateSignal);
 
 		const source = readDescriptor(0, {
 			chunk(bytes) {
