@@ -1,10 +1,11 @@
 // --on-rotate CMD: run once an archive is final, never under the lock, never through a shell.
 // CMD is split on spaces into a program and its arguments; the archive path is the last argument.
-import {execa, parseCommandString} from 'execa';
 import {systemReason} from './errors.js';
 
 /** Runs the hook; resolves to a one-line failure message, or undefined when it succeeded. */
 export async function runHook(command: string, file: string, archive: string): Promise<string | undefined> {
+	// Loaded on first use: most runs have no hook, and execa costs a third of rotlog's start-up.
+	const {execa, parseCommandString} = await import('execa');
 	const [program, ...args] = parseCommandString(command);
 	if (program === undefined) {
 		return `--on-rotate '${command}': empty command`;

@@ -1,0 +1,166 @@
+// rotate, check and --config end to end: real processes, real files.
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'ava';
+import {allLines, checkNumbered, numberedLines, run, rotlog, tempDirectory} from './helpers.js';
+import {execa} from 'execa';
+
+test('rotate: FILE becomes FILE.1, a new empty FILE is there, an empty FILE is not rotated', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	fs.writeFileSync(file, 'one\n');
+	const first = await run(['rotate', file]);
+	t.is(first.exitCode, 0);
+	t.is(first.stdout, '');
+	t.is(first.stderr, '');
+	t.is(fs.readFileSync(`${file}.1`, 'utf8'), 'one\n');
+	t.is(fs.readFileSync(file, 'utf8'), '');
+
+	const again = await run(['rotate', file, '--verbose']);
+	t.is(again.exitCode, 0);
+	t.is(again.stdout, '');
+	t.false(fs.existsSync(`${file}.2`));
+
+	const missing = await run(['rotate', path.join(directory, 'none.log')]);
+	t.is(missing.exitCode, 0);
+});
+
+test('rotate honours --keep, ends a torn last line, and --verbose names the rotation', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	for (let n = 1; n <= 4; n++) {
+		fs.writeFileSync(file, n === 4 ? 'torn' : `${n}\n`);
+		// eslint-disable-next-line no-await-in-loop
+		const result = await run(['rotate', file, '--keep', '2', '-v']);
+		t.is(result.exitCode, 0, result.stderr);
+		t.regex(result.stdout, new RegExp(`^rotated '${file}' to '${file}.1': forced`));
+	}
+
+	t.deepEqual(fs.readdirSync(directory).sort(), ['app.log', 'app.log.1', 'app.log.2', 'app.log.lock']);
+	t.is(fs.readFileSync(`${file}.1`, 'utf8'), 'torn\n');
+	t.is(fs.readFileSync(`${file}.2`, 'utf8'), '3\n');
+});
+
+test('check: silent, rotates only what is due, expands patterns itself, applies --keep', async t => {
+	const directory = tempDirectory();
+	const big = path.join(directory, 'big.log');
+	const small = path.join(directory, 'small.log');
+	fs.writeFileSync(big, 'x'.repeat(99) + '\n');
+	fs.writeFileSync(small, 'y\n');
+	for (let n = 1; n <= 5; n++) {
+		fs.writeFileSync(`${small}.${n}`, `${n}\n`);
+	}
+
+	fs.writeFileSync(path.join(directory, 'other.txt'), 'z\n');
+	const result = await run(['check', path.join(directory, '*.log'), '--max', '100', '--keep', '3']);
+	t.is(result.exitCode, 0, result.stderr);
+	t.is(result.stdout, '');
+	t.is(result.stderr, '');
+	t.deepEqual(fs.readdirSync(directory).sort(), [
+		'big.log', 'big.log.1', 'big.log.lock', 'other.txt', 'small.log', 'small.log.1', 'small.log.2', 'small.log.3', 'small.log.lock',
+	]);
+	t.is(fs.readFileSync(big, 'utf8'), '');
+	t.is(fs.readFileSync(small, 'utf8'), 'y\n');
+
+	// [..] and ? patterns, relative to the working directory, --verbose.
+	fs.writeFileSync(big, 'x'.repeat(100) + '\n');
+	const verbose = await run(['check', 'b?g.[a-l]og', 's[!x]all.log', '--max', '100', '-v'], {cwd: directory});
+	t.is(verbose.exitCode, 0, verbose.stderr);
+	t.is(verbose.stdout, 'rotated \'big.log\' to \'big.log.1\': size, 101 bytes');
+});
+
+test('check: a failure on one file is one line, the others are still done, exit 1', async t => {
+	const directory = tempDirectory();
+	const config = path.join(directory, 'rotlog.json');
+	const logs = ['a.log', 'b.log', 'c.log'].map(name => path.join(directory, name));
+	for (const log of logs) {
+		fs.writeFileSync(log, 'line\n');
+	}
+
+	fs.writeFileSync(config, JSON.stringify({
+		defaults: {max: '4'},
+		files: [logs[0], {path: logs[1], lock: path.join(directory, 'missing', 'b.lock')}, {path: path.join(directory, 'c.*')}, path.join(directory, 'nothing*')],
+	}));
+	const result = await run(['check', '--config', config]);
+	t.is(result.exitCode, 1);
+	const errors = result.stderr.split('\n');
+	t.is(errors.length, 2, result.stderr);
+	t.regex(errors[0]!, /^rotlog: cannot open lock file '.*missing\/b\.lock': no such file or directory$/);
+	t.regex(errors[1]!, /^rotlog: no file matches '.*nothing\*'$/);
+	t.true(fs.existsSync(`${logs[0]!}.1`));
+	t.false(fs.existsSync(`${logs[1]!}.1`));
+	t.true(fs.existsSync(`${logs[2]!}.1`));
+});
+
+test('--config: a bad key or value is named, exit 2', async t => {
+	const directory = tempDirectory();
+	const config = path.join(directory, 'rotlog.json');
+	const cases: Array<[unknown, RegExp]> = [
+		[{files: [{path: 'a.log', kepp: 3}]}, /files\[0]\.kepp: unknown key/],
+		[{files: [{path: 'a.log', keep: -1}]}, /files\[0]\.keep -1: expected a whole number/],
+		[{defaults: {max: 'abc'}, files: ['a.log']}, /defaults\.max "abc": expected bytes/],
+		[{files: []}, /files: expected a non-empty array/],
+		[{file: ['a.log']}, /file: unknown key/],
+		[{files: [{path: '*.log', lock: 'x.lock'}]}, /files\[0]\.lock: a lock path cannot be shared/],
+	];
+	for (const [document, expected] of cases) {
+		fs.writeFileSync(config, JSON.stringify(document));
+		// eslint-disable-next-line no-await-in-loop
+		const result = await run(['check', '--config', config]);
+		t.is(result.exitCode, 2);
+		t.regex(result.stderr, expected);
+		t.regex(result.stderr, /^rotlog: invalid config '.*rotlog\.json': [^\n]+\n?$/);
+	}
+
+	fs.writeFileSync(config, '{"files": [');
+	const broken = await run(['rotate', '--config', config]);
+	t.is(broken.exitCode, 2);
+	t.regex(broken.stderr, /^rotlog: invalid config/);
+	const none = await run(['check']);
+	t.is(none.exitCode, 2);
+	t.regex(none.stderr, /^rotlog: no FILE given/);
+});
+
+test('rotate and check, 100 runs in all, while three writers write: nothing lost, nothing torn', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	const writers = [0, 1, 2].map(() => execa(rotlog, [file, '--max', '4K', '--keep', '100000'], {stdin: 'pipe', reject: false}));
+	let stop = false;
+	const counts = [0, 0, 0];
+	const feeders = writers.map(async (writer, index) => {
+		while (!stop) {
+			writer.stdin.write(numberedLines(index, counts[index]!, 8));
+			counts[index]! += 8;
+			// eslint-disable-next-line no-await-in-loop
+			await new Promise(resolve => {
+				setTimeout(resolve, 15);
+			});
+		}
+
+		writer.stdin.end();
+	});
+
+	// 100 maintenance runs: a rotate loop and a check loop of 50 each, side by side.
+	let rotated = 0;
+	const loop = async (args: string[]) => {
+		for (let n = 0; n < 50; n++) {
+			// eslint-disable-next-line no-await-in-loop
+			const result = await run(args);
+			t.is(result.exitCode, 0, result.stderr);
+			rotated += result.stdout.split('\n').filter(line => line.startsWith('rotated')).length;
+		}
+	};
+
+	await Promise.all([
+		loop(['rotate', file, '--keep', '100000', '-v']),
+		loop(['check', file, '--max', '1K', '--keep', '100000', '-v']),
+	]);
+	stop = true;
+	await Promise.all(feeders);
+	for (const writer of await Promise.all(writers)) {
+		t.is(writer.exitCode, 0, writer.stderr);
+	}
+
+	t.true(rotated > 50, `only ${rotated} rotations by rotate/check`);
+	t.is(checkNumbered(allLines(file), counts), undefined);
+});
