@@ -26,7 +26,6 @@ export async function until(condition: () => boolean, what: string, timeout = 20
 			throw new Error(`timed out waiting for ${what}`);
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => {
 			setTimeout(resolve, 10);
 		});

@@ -30,7 +30,6 @@ test('rotate honours --keep, ends a torn last line, and --verbose names the rota
 	const file = path.join(directory, 'app.log');
 	for (let n = 1; n <= 4; n++) {
 		fs.writeFileSync(file, n === 4 ? 'torn' : `${n}\n`);
-		// eslint-disable-next-line no-await-in-loop
 		const result = await run(['rotate', file, '--keep', '2', '-v']);
 		t.is(result.exitCode, 0, result.stderr);
 		t.regex(result.stdout, new RegExp(`^rotated '${file}' to '${file}.1': forced`));
@@ -105,7 +104,6 @@ test('--config: a bad key or value is named, exit 2', async t => {
 	];
 	for (const [document, expected] of cases) {
 		fs.writeFileSync(config, JSON.stringify(document));
-		// eslint-disable-next-line no-await-in-loop
 		const result = await run(['check', '--config', config]);
 		t.is(result.exitCode, 2);
 		t.regex(result.stderr, expected);
@@ -131,7 +129,6 @@ test('rotate and check, 100 runs in all, while three writers write: nothing lost
 		while (!stop) {
 			writer.stdin.write(numberedLines(index, counts[index]!, 8));
 			counts[index]! += 8;
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => {
 				setTimeout(resolve, 15);
 			});
@@ -144,7 +141,6 @@ test('rotate and check, 100 runs in all, while three writers write: nothing lost
 	let rotated = 0;
 	const loop = async (args: string[]) => {
 		for (let n = 0; n < 50; n++) {
-			// eslint-disable-next-line no-await-in-loop
 			const result = await run(args);
 			t.is(result.exitCode, 0, result.stderr);
 			rotated += result.stdout.split('\n').filter(line => line.startsWith('rotated')).length;
