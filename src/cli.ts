@@ -176,7 +176,8 @@ type Task = () => Promise<number>;
 
 /** The parser; the chosen command's work is handed to `schedule` rather than run inside yargs. */
 export function buildParser(argv: readonly string[], schedule: (task: Task) => void) {
-	return yargs([...argv])
+	const parser = yargs([...argv]);
+	return parser
 		.scriptName('rotlog')
 		.command(
 			'$0 [file]',
@@ -230,7 +231,19 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				});
 			},
 		)
-		.completion('completion', 'Print a bash/zsh completion script for rotlog')
+		.command(
+			'completion',
+			'Print a bash/zsh completion script for rotlog (add it to ~/.bashrc or ~/.zshrc)',
+			{},
+			() => {
+				schedule(async () => {
+					parser.showCompletionScript();
+					return 0;
+				});
+			},
+		)
+		// The script calls `rotlog --get-yargs-completions ...`; yargs answers it (hidden command).
+		.completion('completion-internal', false)
 		.epilogue(guarantees)
 		.strict()
 		.version(version())
