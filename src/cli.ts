@@ -98,6 +98,31 @@ function parseTimestampFormat(option: string, value: string): TimestampFormat {
 	throw new UsageError(`invalid --${option} '${value}': expected iso or unix`);
 }
 
+/** Options of status. */
+export const statusOptions = {
+	json: {
+		type: 'boolean',
+		describe: 'Print JSON for scripts instead of a table',
+	},
+} as const satisfies Record<string, Options>;
+
+/** Options of cat. */
+export const catOptions = {
+	follow: {
+		type: 'boolean',
+		alias: 'f',
+		describe: 'Keep printing what is appended, across rotations, until interrupted',
+	},
+} as const satisfies Record<string, Options>;
+
+function nonEmptyFile(file: string | undefined): string {
+	if (file === undefined || file.length === 0) {
+		throw new UsageError('invalid FILE \'\': expected a path');
+	}
+
+	return file;
+}
+
 type PolicyValues = {
 	max?: number | undefined;
 	keep?: number | undefined;
@@ -228,6 +253,34 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				schedule(async () => {
 					const {runCheck} = await import('./commands/check.js');
 					return runCheck(jobs, args.verbose ?? false);
+				});
+			},
+		)
+		.command(
+			'status <file>',
+			'Show FILE, its archives and whether the lock is held now',
+			command => command
+				.positional('file', {type: 'string', describe: 'The log file'})
+				.options({lock: writeOptions.lock, ...statusOptions}),
+			args => {
+				const file = nonEmptyFile(args.file);
+				schedule(async () => {
+					const {runStatus} = await import('./commands/status.js');
+					return runStatus({file, lockPath: args.lock ?? `${file}.lock`, json: args.json ?? false});
+				});
+			},
+		)
+		.command(
+			'cat <file>',
+			'Print the archives oldest first, then FILE, decompressed; --follow keeps reading across rotations',
+			command => command
+				.positional('file', {type: 'string', describe: 'The log file'})
+				.options({lock: writeOptions.lock, ...catOptions}),
+			args => {
+				const file = nonEmptyFile(args.file);
+				schedule(async () => {
+					const {runCat} = await import('./commands/cat.js');
+					return runCat({file, lockPath: args.lock ?? `${file}.lock`, follow: args.follow ?? false, interval: 200});
 				});
 			},
 		)
