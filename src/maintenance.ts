@@ -76,8 +76,13 @@ function maintainLocked(policy: MaintenancePolicy, force: boolean): MaintenanceA
 		}
 	}
 
-	// 3. rotate.
+	// 3. rotate. The archive that the rotation would push past --keep is removed first, by
+	// retention, so that --verbose names it.
 	if (reason !== undefined) {
+		if (policy.keep > 0) {
+			actions.push(...retain({...policy, keep: policy.keep - 1}));
+		}
+
 		const archive = rotateFile(policy);
 		createEmpty(policy.file, policy.mode);
 		actions.push({kind: 'rotated', file: policy.file, archive, reason, size});

@@ -25,14 +25,16 @@ test('rotate: FILE becomes FILE.1, a new empty FILE is there, an empty FILE is n
 	t.is(missing.exitCode, 0);
 });
 
-test('rotate honours --keep, ends a torn last line, and --verbose names the rotation', async t => {
+test('rotate honours --keep, ends a torn last line, and --verbose names each action', async t => {
 	const directory = tempDirectory();
 	const file = path.join(directory, 'app.log');
 	for (let n = 1; n <= 4; n++) {
 		fs.writeFileSync(file, n === 4 ? 'torn' : `${n}\n`);
 		const result = await run(['rotate', file, '--keep', '2', '-v']);
 		t.is(result.exitCode, 0, result.stderr);
-		t.regex(result.stdout, new RegExp(`^rotated '${file}' to '${file}.1': forced`));
+		const removed = n >= 3 ? `removed '${file}.2': keep\n` : '';
+		t.is(result.stdout, `${removed}rotated '${file}' to '${file}.1': forced, ${n === 4 ? 5 : 2} bytes`);
+
 	}
 
 	t.deepEqual(fs.readdirSync(directory).sort(), ['app.log', 'app.log.1', 'app.log.2', 'app.log.lock']);
