@@ -34,11 +34,13 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			return;
 		}
 
-		const hook = runHook(options.onRotate, options.file, archive).then(failure => {
+		const report = (failure: unknown) => {
 			if (failure !== undefined) {
 				process.stderr.write(`${renderError(failure)}\n`);
 			}
-		}).finally(() => hooks.delete(hook));
+		};
+
+		const hook = runHook(options.onRotate, options.file, archive).then(report, report).finally(() => hooks.delete(hook));
 		hooks.add(hook);
 	};
 
