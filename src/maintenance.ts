@@ -10,7 +10,7 @@
 // Hooks (--on-rotate) and compression of the new archive run after the lock is released.
 import fs from 'node:fs';
 import path from 'node:path';
-import {planKeep} from './archive.js';
+import {findArchives, planKeep} from './archive.js';
 import {errnoCode, fsFailure} from './errors.js';
 import {FileLock} from './lock.js';
 import {rotateFile} from './rotation.js';
@@ -52,12 +52,26 @@ export function describeAction(action: MaintenanceAction): string {
  * now whatever the policy says, unless FILE is empty or missing (`rotlog rotate`).
  */
 export function maintain(policy: MaintenancePolicy, force: boolean): MaintenanceAction[] {
+	// Nothing of this log exists (a plain path named before any writer ran): leave no lock file behind.
+	if (!fs.existsSync(policy.file) && !hasArchives(policy.file)) {
+		return [];
+	}
+
 	const lock = new FileLock(policy.lockPath, policy.mode);
 	try {
 		lock.acquire();
 		return maintainLocked(policy, force);
 	} finally {
 		lock.close();
+	}
+}
+
+function hasArchives(file: string): boolean {
+	const directory = path.dirname(file);
+	try {
+		return findArchives(path.basename(file), fs.readdirSync(directory)).length > 0;
+	} catch (error) {
+		throw fsFailure('read directory', directory, error);
 	}
 }
 

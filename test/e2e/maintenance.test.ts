@@ -23,6 +23,11 @@ test('rotate: FILE becomes FILE.1, a new empty FILE is there, an empty FILE is n
 
 	const missing = await run(['rotate', path.join(directory, 'none.log')]);
 	t.is(missing.exitCode, 0);
+	t.false(fs.existsSync(path.join(directory, 'none.log.lock')));
+
+	const twoLocks = await run(['rotate', file, `${file}.x`, '--lock', path.join(directory, 'l')]);
+	t.is(twoLocks.exitCode, 2);
+	t.is(twoLocks.stderr, 'rotlog: invalid --lock: one lock file cannot serve several FILEs');
 });
 
 test('rotate honours --keep, ends a torn last line, and --verbose names each action', async t => {
