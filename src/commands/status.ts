@@ -19,6 +19,8 @@ export type FileStatus = {
 	/** The archive number (0 for FILE itself) and its compression suffix. */
 	index: number;
 	extension: string;
+	/** Compressed archives: bytes before compression, when the format records it (gzip); else null. */
+	uncompressedSize: number | null;
 };
 
 export type Status = {
@@ -64,6 +66,7 @@ export function collectStatus(file: string, lockPath: string): Status {
 			from: older ? older.stats.mtime.toISOString() : null,
 			index: entry.index,
 			extension: entry.extension,
+			uncompressedSize: entry.extension === '.gz' ? gzipSize(path.join(directory, entry.name), entry.stats.size) : null,
 		};
 	});
 	const current = statuses[0]?.index === 0 ? statuses[0] : null;
@@ -74,6 +77,26 @@ export function collectStatus(file: string, lockPath: string): Status {
 		lock: {path: lockPath, held: lockHeld(lockPath)},
 		totalBytes: statuses.reduce((sum, status) => sum + status.size, 0),
 	};
+}
+
+/** gzip's trailer holds the input size modulo 2^32 (RFC 1952, ISIZE). */
+function gzipSize(file: string, size: number): number | null {
+	if (size < 18) {
+		return null;
+	}
+
+	try {
+		const fd = fs.openSync(file, 'r');
+		try {
+			const trailer = Buffer.alloc(4);
+			fs.readSync(fd, trailer, 0, 4, size - 4);
+			return trailer.readUInt32LE(0);
+		} finally {
+			fs.closeSync(fd);
+		}
+	} catch {
+		return null;
+	}
 }
 
 /**
@@ -117,13 +140,14 @@ function shortTime(iso: string | null): string {
 }
 
 export function renderTable(status: Status): string {
-	const rows = [['NAME', 'SIZE', 'FROM', 'LAST WRITE']];
+	const rows = [['NAME', 'SIZE', 'RATIO', 'FROM', 'LAST WRITE']];
 	for (const entry of [...(status.current ? [status.current] : []), ...status.archives]) {
-		rows.push([entry.name, humanSize(entry.size), shortTime(entry.from), shortTime(entry.modified)]);
+		const ratio = entry.uncompressedSize ? `${(entry.size / entry.uncompressedSize * 100).toFixed(0)}%` : '-';
+		rows.push([entry.name, humanSize(entry.size), ratio, shortTime(entry.from), shortTime(entry.modified)]);
 	}
 
 	const widths = rows[0]!.map((_, column) => Math.max(...rows.map(row => row[column]!.length)));
-	const lines = rows.map(row => row.map((cell, column) => column === 1 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)).join('  ').trimEnd());
+	const lines = rows.map(row => row.map((cell, column) => column === 1 || column === 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)).join('  ').trimEnd());
 	if (!status.current) {
 		lines.push(`${status.file}: does not exist`);
 	}

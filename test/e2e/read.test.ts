@@ -49,10 +49,17 @@ test('status --json: FILE, each archive with its time range, and whether the loc
 	const held = await run(['status', file, '--json']);
 	t.true((JSON.parse(held.stdout) as {lock: {held: boolean}}).lock.held);
 	const table = await run(['status', file]);
-	t.regex(table.stdout, /^NAME +SIZE +FROM +LAST WRITE\napp\.log /);
+	t.regex(table.stdout, /^NAME +SIZE +RATIO +FROM +LAST WRITE\napp\.log /);
 	t.regex(table.stdout, /lock .*app\.log\.lock: held now$/);
 	holder.stdin.end();
 	await holder;
+
+	const archive = path.join(directory, status.archives[0]!.name);
+	fs.writeFileSync(`${archive}.gz`, zlib.gzipSync(fs.readFileSync(archive)));
+	fs.unlinkSync(archive);
+	const compressed = JSON.parse((await run(['status', file, '--json'])).stdout) as {archives: Array<{size: number; uncompressedSize: number | null}>};
+	t.is(compressed.archives[0]!.uncompressedSize, status.archives[0]!.size);
+	t.is(compressed.archives[1]!.uncompressedSize, null);
 });
 
 test('--on-rotate hooks run after the lock is released', async t => {
