@@ -1,6 +1,7 @@
 // `rotlog check FILE...` for cron: per file, run the maintenance step under the writers' lock
 // (rotate what is due, apply retention), then the hooks. Silent on success; --verbose prints
 // one line per action; a failing file is reported on one line and the others still run.
+import path from 'node:path';
 import {renderError} from '../errors.js';
 import {runHook} from '../hooks.js';
 import {describeAction, maintain, type MaintenancePolicy} from '../maintenance.js';
@@ -40,11 +41,11 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
 
 		for (const file of files) {
 			// A file named twice (a path and a pattern) is maintained once, by its first job.
-			if (done.has(file)) {
+			if (done.has(path.resolve(file))) {
 				continue;
 			}
 
-			done.add(file);
+			done.add(path.resolve(file));
 			const policy = job.policy(file);
 			try {
 				for (const action of maintain(policy, run.force)) {
