@@ -151,6 +151,7 @@ test('rotate and check, 100 runs in all, while three writers write: nothing lost
 		for (let n = 0; n < 25; n++) {
 			const result = await run(args);
 			t.is(result.exitCode, 0, result.stderr);
+			t.is(result.stderr, '');
 			rotated += result.stdout.split('\n').filter(line => line.startsWith('rotated')).length;
 		}
 	};
