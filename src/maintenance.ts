@@ -71,6 +71,10 @@ function hasArchives(file: string): boolean {
 	try {
 		return findArchives(path.basename(file), fs.readdirSync(directory)).length > 0;
 	} catch (error) {
+		if (errnoCode(error) === 'ENOENT') {
+			return false;
+		}
+
 		throw fsFailure('read directory', directory, error);
 	}
 }

@@ -53,8 +53,11 @@ type Opened = {name: string; fd: number; extension: string};
 function underLock<T>(lockPath: string, work: () => T): T {
 	let lock: FileLock | undefined;
 	try {
-		lock = new FileLock(lockPath);
-		lock.acquire();
+		// A reader never creates the lock file: with none, no writer has run yet.
+		if (fs.existsSync(lockPath)) {
+			lock = new FileLock(lockPath);
+			lock.acquire();
+		}
 	} catch {
 		// A reader that cannot take the lock (read-only lock file) reads without it.
 		lock?.close();
