@@ -75,6 +75,24 @@ test('check: silent, rotates only what is due, expands patterns itself, applies 
 	t.is(verbose.stdout, 'rotated \'big.log\' to \'big.log.1\': size, 101 bytes');
 });
 
+test('check: wildcards in directory components too', async t => {
+	const directory = tempDirectory();
+	for (const service of ['api', 'web', 'worker']) {
+		fs.mkdirSync(path.join(directory, service));
+		fs.writeFileSync(path.join(directory, service, 'app.log'), `${service}\n`);
+	}
+
+	fs.writeFileSync(path.join(directory, 'app.log'), 'top\n');
+	const result = await run(['check', path.join(directory, 'w*', '*.log'), '--max', '1', '-v']);
+	t.is(result.exitCode, 0, result.stderr);
+	t.deepEqual(result.stdout.replaceAll(directory, '').split('\n'), [
+		'rotated \'/web/app.log\' to \'/web/app.log.1\': size, 4 bytes',
+		'rotated \'/worker/app.log\' to \'/worker/app.log.1\': size, 7 bytes',
+	]);
+	t.false(fs.existsSync(path.join(directory, 'api', 'app.log.1')));
+	t.false(fs.existsSync(path.join(directory, 'app.log.1')));
+});
+
 test('check: a failure on one file is one line, the others are still done, exit 1', async t => {
 	const directory = tempDirectory();
 	const config = path.join(directory, 'rotlog.json');
