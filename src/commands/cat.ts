@@ -292,6 +292,11 @@ export async function runCat(options: CatOptions): Promise<number> {
 
 				const onDisk = fs.statSync(options.file, {throwIfNoEntry: false});
 				if (onDisk && following && onDisk.ino === following.ino && onDisk.dev === following.dev) {
+					// Truncated in place by another tool (copytruncate): start again from its beginning.
+					if (onDisk.size < following.position) {
+						following.position = 0;
+					}
+
 					await pause();
 					continue;
 				}
