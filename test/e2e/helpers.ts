@@ -8,8 +8,18 @@ import {execa} from 'execa';
 /** bin/rotlog; tests run from dist/test/e2e. */
 export const rotlog = fileURLToPath(new URL('../../../bin/rotlog', import.meta.url));
 
+const directories: string[] = [];
+process.on('exit', () => {
+	for (const directory of directories) {
+		fs.rmSync(directory, {recursive: true, force: true});
+	}
+});
+
+/** A fresh directory, removed when the test process exits. */
 export function tempDirectory(): string {
-	return fs.mkdtempSync(path.join(os.tmpdir(), 'rotlog-e2e-'));
+	const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'rotlog-e2e-'));
+	directories.push(directory);
+	return directory;
 }
 
 export type RunOptions = {cwd?: string; input?: string; env?: Record<string, string>};
