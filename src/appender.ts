@@ -16,6 +16,10 @@ export type AppenderOptions = ArchiveOptions & {
 	max?: number | undefined;
 	/** Archives kept after a rotation. */
 	keep: number;
+	/** Mode of FILE and of the lock file when rotlog creates them [0o666, before the umask]. */
+	mode?: number | undefined;
+	/** Told of each rotation's archive (undefined: deleted by --keep 0), after the lock is released. */
+	onRotated?: ((archive: string | undefined) => void) | undefined;
 };
 
 const fileFlags = fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
@@ -33,11 +37,13 @@ export class Appender {
 	/** FILE's mtime when the lock was taken, before any write of ours. */
 	private mtimeMs = 0;
 	private readonly periods: PeriodTracker | undefined;
+	/** Archives made under the lock, announced once it is released. */
+	private rotated: Array<string | undefined> = [];
 
 	constructor(private readonly options: AppenderOptions) {
 		// FILE first, so that a missing directory or an unwritable FILE is reported by its name.
 		this.openFile();
-		this.lock = new FileLock(options.lockPath);
+		this.lock = new FileLock(options.lockPath, options.mode);
 		this.periods = options.interval ? new PeriodTracker(options.interval, options.zone) : undefined;
 		// Calendar periods take a search (under a millisecond) to find: not under the lock.
 		this.periods?.periodAt(Date.now());
@@ -77,6 +83,7 @@ export class Appender {
 			this.pinPeriod(now);
 		} finally {
 			this.lock.release();
+			this.announce();
 		}
 	}
 
@@ -92,6 +99,25 @@ export class Appender {
 			return true;
 		} finally {
 			this.lock.release();
+			this.announce();
+		}
+	}
+
+	/** Closes FILE and opens it again by name (SIGHUP), under the lock. */
+	reopen(): void {
+		this.lock.acquire();
+		try {
+			this.openFile();
+		} finally {
+			this.lock.release();
+		}
+	}
+
+	private announce(): void {
+		const archives = this.rotated;
+		this.rotated = [];
+		for (const archive of archives) {
+			this.options.onRotated?.(archive);
 		}
 	}
 
@@ -140,7 +166,7 @@ export class Appender {
 		}
 
 		try {
-			this.fd = fs.openSync(this.options.file, fileFlags, 0o666);
+			this.fd = fs.openSync(this.options.file, fileFlags, this.options.mode ?? 0o666);
 		} catch (error) {
 			throw fsFailure('open', this.options.file, error);
 		}
@@ -187,7 +213,7 @@ export class Appender {
 
 	/** Under the lock: FILE becomes an archive and a new FILE is opened. */
 	private rotateLocked(): void {
-		rotateFile(this.options);
+		this.rotated.push(rotateFile(this.options));
 		this.openFile();
 	}
 }

@@ -72,11 +72,8 @@ export function archiveGroups(base: string, options: ArchiveOptions, names: read
 
 /** Applies --keep, --max-age and --max-total to FILE's archives; returns the deleted paths. */
 export function applyRetention(file: string, keep: number, options: ArchiveOptions, now: number): string[] {
-	// Sizes and mtimes only matter to --max-age and --max-total; numbered names already obey --keep.
+	// Sizes and mtimes only matter to --max-age and --max-total.
 	const measure = options.maxAge !== undefined || options.maxTotal !== undefined;
-	if (!measure && dateFormatOf(options) === undefined) {
-		return [];
-	}
 
 	const directory = path.dirname(file);
 	const base = path.basename(file);

@@ -49,3 +49,31 @@ export function parsePath(option: string, value: string): string {
 
 	return value;
 }
+
+/** A file mode in octal, as chmod takes it: '0640', '640', '0o600'. */
+export function parseMode(option: string, value: string): number {
+	const match = /^\s*(?:0o?)?([0-7]{1,4})\s*$/i.exec(value);
+	if (!match) {
+		throw invalid(option, value, 'expected an octal file mode such as 0640');
+	}
+
+	return Number.parseInt(match[1]!, 8);
+}
+
+/** A command line for a hook: the program and its arguments, split on spaces, never a shell. */
+export function parseCommand(option: string, value: string): string {
+	if (value.trim().length === 0) {
+		throw invalid(option, value, 'expected a command');
+	}
+
+	return value;
+}
+
+/** A yes/no value, as yargs gives a boolean flag or a config file spells it. */
+export function parseFlag(option: string, value: string): boolean {
+	if (value === 'true' || value === 'false') {
+		return value === 'true';
+	}
+
+	throw invalid(option, value, 'expected true or false');
+}

@@ -1,8 +1,17 @@
 // The write mode: stdin and/or FIFOs -> whole lines per source -> batches appended under the lock.
 import {Appender, type AppenderOptions} from '../appender.js';
+import {renderError} from '../errors.js';
+import {runHook} from '../hooks.js';
 import {openInputs, type InputOptions} from '../sources/inputs.js';
+import {Tee} from '../tee.js';
+import {formatTimestamp, stampLines, type TimestampFormat} from '../timestamp.js';
 
-export type WriteOptions = InputOptions & AppenderOptions;
+export type WriteOptions = InputOptions & AppenderOptions & {
+	/** --on-rotate CMD. */
+	onRotate?: string | undefined;
+	tee?: boolean | undefined;
+	timestamp?: TimestampFormat | undefined;
+};
 
 /**
  * A batch is written once this many bytes of whole lines are ready, or when the event loop has
@@ -15,9 +24,31 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 	// FIFOs first: a bad --fifo fails before FILE is created. (If FILE then fails, the process
 	// exits at once, so the FIFOs' descriptors need no closing.)
 	const inputs = await openInputs(options, batchLimit);
-	const appender = new Appender(options);
+
+	// Hooks run while writing goes on; the process waits for them before it exits.
+	const hooks = new Set<Promise<void>>();
+	const onRotated = (archive: string | undefined) => {
+		if (options.onRotate === undefined || archive === undefined) {
+			return;
+		}
+
+		const report = (failure: unknown) => {
+			if (failure !== undefined) {
+				process.stderr.write(`${renderError(failure)}\n`);
+			}
+		};
+
+		const hook = runHook(options.onRotate, options.file, archive).then(report, report).finally(() => hooks.delete(hook));
+		hooks.add(hook);
+	};
+
+	const appender = new Appender({...options, onRotated});
+	const tee = options.tee ? new Tee() : undefined;
+	const format = options.timestamp;
 	const append = (lines: Buffer) => {
-		appender.append(lines);
+		const logged = format === undefined ? lines : stampLines(lines, formatTimestamp(format, new Date()));
+		appender.append(logged);
+		tee?.write(logged);
 	};
 
 	return new Promise<number>((resolve, reject) => {
@@ -44,12 +75,15 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			// Only now: a second SIGTERM during the final write must not kill us mid-way.
 			process.off('SIGTERM', onSignal);
 			process.off('SIGINT', onSignal);
-
-			if (error === undefined) {
-				resolve(0);
-			} else {
-				reject(error);
-			}
+			process.off('SIGHUP', onHangup);
+			process.off('SIGUSR1', onRotateSignal);
+			void Promise.all(hooks).then(() => {
+				if (error === undefined) {
+					resolve(0);
+				} else {
+					reject(error);
+				}
+			});
 		};
 
 		const flush = () => {
@@ -68,8 +102,37 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			settle();
 		};
 
+		// SIGHUP: reopen FILE by name (after an outside tool moved it). SIGUSR1: rotate now, after
+		// writing the whole lines already read, so they land in the file being rotated.
+		const onHangup = () => {
+			if (finished) {
+				return;
+			}
+
+			try {
+				appender.reopen();
+			} catch (error) {
+				settle(error);
+			}
+		};
+
+		const onRotateSignal = () => {
+			if (finished) {
+				return;
+			}
+
+			flush();
+			try {
+				appender.rotate();
+			} catch (error) {
+				settle(error);
+			}
+		};
+
 		process.on('SIGTERM', onSignal);
 		process.on('SIGINT', onSignal);
+		process.on('SIGHUP', onHangup);
+		process.on('SIGUSR1', onRotateSignal);
 
 		inputs.start({
 			ready(full) {

@@ -1,91 +1,190 @@
-// maintain(): what `rotlog check` runs without a writer, under the writers' lock.
+// rotate, check and --config end to end: real processes, real files.
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
+import {allLines, checkNumbered, numberedLines, run, rotlog, tempDirectory} from './helpers.js';
 import {execa} from 'execa';
-import {maintain, type MaintainOptions} from '../../src/maintenance.js';
-import {parseInterval} from '../../src/period.js';
-import {logNames, read, rotlog, setMtime, tempDir, until} from './period-helpers.js';
 
-const now = Date.parse('2026-11-26T12:00:00Z');
-
-function setUp(fileContent: string, fileMtime: number) {
-	const directory = tempDir();
+test('rotate: FILE becomes FILE.1, a new empty FILE is there, an empty FILE is not rotated', async t => {
+	const directory = tempDirectory();
 	const file = path.join(directory, 'app.log');
-	fs.writeFileSync(file, fileContent);
-	setMtime(file, fileMtime);
-	const options: MaintainOptions = {
-		file,
-		lockPath: `${file}.lock`,
-		keep: 10,
-		interval: parseInterval('interval', 'daily'),
-		zone: 'UTC',
-		naming: {kind: 'date', format: '%Y-%m-%d'},
-		now,
-	};
-	return {directory, file, options};
-}
+	fs.writeFileSync(file, 'one\n');
+	const first = await run(['rotate', file]);
+	t.is(first.exitCode, 0);
+	t.is(first.stdout, '');
+	t.is(first.stderr, '');
+	t.is(fs.readFileSync(`${file}.1`, 'utf8'), 'one\n');
+	t.is(fs.readFileSync(file, 'utf8'), '');
 
-test('maintain rotates a file from an earlier period and names it after that period', t => {
-	const {directory, file, options} = setUp('yesterday\n', Date.parse('2026-11-25T23:59:59Z'));
-	t.deepEqual(maintain(options), {rotated: 'period', archive: `${file}.2026-11-25`, deleted: []});
-	t.deepEqual(logNames(directory, 'app.log'), ['app.log.2026-11-25']);
-	// Nothing more is due.
-	t.deepEqual(maintain(options), {rotated: undefined, archive: undefined, deleted: []});
+	const again = await run(['rotate', file, '--verbose']);
+	t.is(again.exitCode, 0);
+	t.is(again.stdout, '');
+	t.false(fs.existsSync(`${file}.2`));
+
+	const missing = await run(['rotate', path.join(directory, 'none.log')]);
+	t.is(missing.exitCode, 0);
+	t.false(fs.existsSync(path.join(directory, 'none.log.lock')));
+
+	const twoLocks = await run(['rotate', file, `${file}.x`, '--lock', path.join(directory, 'l')]);
+	t.is(twoLocks.exitCode, 2);
+	t.is(twoLocks.stderr, 'rotlog: invalid --lock: one lock file cannot serve several FILEs');
 });
 
-test('maintain leaves a file of the present period, and an empty file, alone', t => {
-	const current = setUp('today\n', Date.parse('2026-11-26T00:00:00Z'));
-	t.is(maintain(current.options).rotated, undefined);
-	const empty = setUp('', Date.parse('2020-01-01T00:00:00Z'));
-	t.is(maintain(empty.options).rotated, undefined);
-	t.deepEqual(logNames(empty.directory, 'app.log'), ['app.log']);
-});
+test('rotate honours --keep, ends a torn last line, and --verbose names each action', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	for (let n = 1; n <= 4; n++) {
+		fs.writeFileSync(file, n === 4 ? 'torn' : `${n}\n`);
+		const result = await run(['rotate', file, '--keep', '2', '-v']);
+		t.is(result.exitCode, 0, result.stderr);
+		const removed = n >= 3 ? `removed '${file}.2': retention\n` : '';
+		t.is(result.stdout, `${removed}rotated '${file}' to '${file}.1': forced, ${n === 4 ? 5 : 2} bytes`);
 
-test('maintain: size due, forced, and retention without a rotation that never deletes FILE', t => {
-	const {directory, file, options} = setUp('0123456789\n', now);
-	t.is(maintain({...options, max: 12}).rotated, undefined);
-	t.is(maintain({...options, max: 11}).rotated, 'size');
-	fs.writeFileSync(file, 'more\n');
-	setMtime(file, now);
-	const forced = maintain({...options, force: true, interval: undefined});
-	t.is(forced.rotated, 'forced');
-	t.is(forced.archive, `${file}.2026-11-26.1`);
-	fs.writeFileSync(file, 'x'.repeat(100));
-	const pruned = maintain({...options, maxTotal: 50});
-	t.is(pruned.rotated, undefined);
-	t.deepEqual(pruned.deleted.sort(), [`${file}.2026-11-26`, `${file}.2026-11-26.1`]);
-	t.deepEqual(logNames(directory, 'app.log'), ['app.log']);
-});
-
-test('maintain spares archives whose compression is in progress', t => {
-	const {directory, file, options} = setUp('', now);
-	for (const name of ['app.log.2026-11-20', 'app.log.2026-11-21', 'app.log.2026-11-22']) {
-		fs.writeFileSync(path.join(directory, name), 'old\n');
 	}
 
-	const result = maintain({...options, keep: 0, inProgress: names => new Set(names.filter(name => name.endsWith('-21')))});
-	t.deepEqual(result.deleted.sort(), [`${file}.2026-11-20`, `${file}.2026-11-22`]);
-	t.deepEqual(logNames(directory, 'app.log'), ['app.log', 'app.log.2026-11-21']);
+	t.deepEqual(fs.readdirSync(directory).sort(), ['app.log', 'app.log.1', 'app.log.2', 'app.log.lock']);
+	t.is(fs.readFileSync(`${file}.1`, 'utf8'), 'torn\n');
+	t.is(fs.readFileSync(`${file}.2`, 'utf8'), '3\n');
 });
 
-test('maintain and a running writer agree: the writer follows to the new FILE', async t => {
-	const directory = tempDir();
+test('check: silent, rotates only what is due, expands patterns itself, applies --keep', async t => {
+	const directory = tempDirectory();
+	const big = path.join(directory, 'big.log');
+	const small = path.join(directory, 'small.log');
+	fs.writeFileSync(big, 'x'.repeat(99) + '\n');
+	fs.writeFileSync(small, 'y\n');
+	for (let n = 1; n <= 5; n++) {
+		fs.writeFileSync(`${small}.${n}`, `${n}\n`);
+	}
+
+	fs.writeFileSync(path.join(directory, 'other.txt'), 'z\n');
+	const result = await run(['check', path.join(directory, '*.log'), '--max', '100', '--keep', '3']);
+	t.is(result.exitCode, 0, result.stderr);
+	t.is(result.stdout, '');
+	t.is(result.stderr, '');
+	t.deepEqual(fs.readdirSync(directory).sort(), [
+		'big.log', 'big.log.1', 'big.log.lock', 'other.txt', 'small.log', 'small.log.1', 'small.log.2', 'small.log.3', 'small.log.lock',
+	]);
+	t.is(fs.readFileSync(big, 'utf8'), '');
+	t.is(fs.readFileSync(small, 'utf8'), 'y\n');
+
+	// [..] and ? patterns, relative to the working directory, --verbose.
+	fs.writeFileSync(big, 'x'.repeat(100) + '\n');
+	const verbose = await run(['check', 'b?g.[a-l]og', 's[!x]all.log', '--max', '100', '-v'], {cwd: directory});
+	t.is(verbose.exitCode, 0, verbose.stderr);
+	t.is(verbose.stdout, 'rotated \'big.log\' to \'big.log.1\': size, 101 bytes');
+});
+
+test('check: wildcards in directory components too', async t => {
+	const directory = tempDirectory();
+	for (const service of ['api', 'web', 'worker']) {
+		fs.mkdirSync(path.join(directory, service));
+		fs.writeFileSync(path.join(directory, service, 'app.log'), `${service}\n`);
+	}
+
+	fs.writeFileSync(path.join(directory, 'app.log'), 'top\n');
+	const result = await run(['check', path.join(directory, 'w*', '*.log'), '--max', '1', '-v']);
+	t.is(result.exitCode, 0, result.stderr);
+	t.deepEqual(result.stdout.replaceAll(directory, '').split('\n'), [
+		'rotated \'/web/app.log\' to \'/web/app.log.1\': size, 4 bytes',
+		'rotated \'/worker/app.log\' to \'/worker/app.log.1\': size, 7 bytes',
+	]);
+	t.false(fs.existsSync(path.join(directory, 'api', 'app.log.1')));
+	t.false(fs.existsSync(path.join(directory, 'app.log.1')));
+});
+
+test('check: a failure on one file is one line, the others are still done, exit 1', async t => {
+	const directory = tempDirectory();
+	const config = path.join(directory, 'rotlog.json');
+	const logs = ['a.log', 'b.log', 'c.log'].map(name => path.join(directory, name));
+	for (const log of logs) {
+		fs.writeFileSync(log, 'line\n');
+	}
+
+	fs.writeFileSync(config, JSON.stringify({
+		defaults: {max: '4'},
+		files: [logs[0], {path: logs[1], lock: path.join(directory, 'missing', 'b.lock')}, {path: path.join(directory, 'c.*')}, path.join(directory, 'nothing*')],
+	}));
+	const result = await run(['check', '--config', config]);
+	t.is(result.exitCode, 1);
+	const errors = result.stderr.split('\n');
+	t.is(errors.length, 2, result.stderr);
+	t.regex(errors[0]!, /^rotlog: cannot open lock file '.*missing\/b\.lock': no such file or directory$/);
+	t.regex(errors[1]!, /^rotlog: no file matches '.*nothing\*'$/);
+	t.true(fs.existsSync(`${logs[0]!}.1`));
+	t.false(fs.existsSync(`${logs[1]!}.1`));
+	t.true(fs.existsSync(`${logs[2]!}.1`));
+});
+
+test('--config: a bad key or value is named, exit 2', async t => {
+	const directory = tempDirectory();
+	const config = path.join(directory, 'rotlog.json');
+	const cases: Array<[unknown, RegExp]> = [
+		[{files: [{path: 'a.log', kepp: 3}]}, /files\[0]\.kepp: unknown key/],
+		[{files: [{path: 'a.log', keep: -1}]}, /files\[0]\.keep -1: expected a whole number/],
+		[{defaults: {max: 'abc'}, files: ['a.log']}, /defaults\.max "abc": expected bytes/],
+		[{files: []}, /files: expected a non-empty array/],
+		[{file: ['a.log']}, /file: unknown key/],
+		[{files: [{path: '*.log', lock: 'x.lock'}]}, /files\[0]\.lock: a lock path cannot be shared/],
+	];
+	for (const [document, expected] of cases) {
+		fs.writeFileSync(config, JSON.stringify(document));
+		const result = await run(['check', '--config', config]);
+		t.is(result.exitCode, 2);
+		t.regex(result.stderr, expected);
+		t.regex(result.stderr, /^rotlog: invalid config '.*rotlog\.json': [^\n]+\n?$/);
+	}
+
+	fs.writeFileSync(config, '{"files": [');
+	const broken = await run(['rotate', '--config', config]);
+	t.is(broken.exitCode, 2);
+	t.regex(broken.stderr, /^rotlog: invalid config/);
+	const none = await run(['check']);
+	t.is(none.exitCode, 2);
+	t.regex(none.stderr, /^rotlog: no FILE given/);
+});
+
+test('rotate and check, 100 runs in all, while three writers write: nothing lost, nothing torn', async t => {
+	const directory = tempDirectory();
 	const file = path.join(directory, 'app.log');
-	const writer = execa(rotlog, [file, '--interval', 'daily', '--name', 'date', '--utc'], {stdin: 'pipe'});
-	try {
-		writer.stdin.write('before\n');
-		await until(() => read(file) === 'before\n', 'the first line');
-		setMtime(file, Date.parse('2026-01-01T12:00:00Z'));
-		const result = maintain({file, lockPath: `${file}.lock`, keep: 10, interval: parseInterval('interval', 'daily'), zone: 'UTC', naming: {kind: 'date', format: '%Y-%m-%d'}});
-		t.is(result.rotated, 'period');
-		writer.stdin.write('after\n');
-		await until(() => read(file) === 'after\n', 'the second line in a new FILE');
+	const writers = [0, 1, 2].map(() => execa(rotlog, [file, '--max', '4K', '--keep', '100000'], {stdin: 'pipe', reject: false}));
+	let stop = false;
+	const counts = [0, 0, 0];
+	const feeders = writers.map(async (writer, index) => {
+		while (!stop) {
+			// Few bytes: every rotation renames every archive, so the archive count sets the cost.
+			writer.stdin.write(numberedLines(index, counts[index]!, 3));
+			counts[index]! += 3;
+			await new Promise(resolve => {
+				setTimeout(resolve, 25);
+			});
+		}
+
 		writer.stdin.end();
-		t.is((await writer).exitCode, 0);
-	} finally {
-		writer.kill();
+	});
+
+	// 100 maintenance runs: two rotate loops and two check loops of 25 each, side by side.
+	let rotated = 0;
+	const loop = async (args: string[]) => {
+		for (let n = 0; n < 25; n++) {
+			const result = await run(args);
+			t.is(result.exitCode, 0, result.stderr);
+			t.is(result.stderr, '');
+			rotated += result.stdout.split('\n').filter(line => line.startsWith('rotated')).length;
+		}
+	};
+
+	const rotate = ['rotate', file, '--keep', '100000', '-v'];
+	const check = ['check', file, '--max', '1K', '--keep', '100000', '-v'];
+	const started = Date.now();
+	await Promise.all([loop(rotate), loop(check), loop(rotate), loop(check)]);
+	t.log(`100 runs in ${Date.now() - started} ms, ${rotated} rotations`);
+	stop = true;
+	await Promise.all(feeders);
+	for (const writer of await Promise.all(writers)) {
+		t.is(writer.exitCode, 0, writer.stderr);
 	}
 
-	t.is(read(`${file}.2026-01-01`), 'before\n');
+	t.true(rotated > 50, `only ${rotated} rotations by rotate/check`);
+	t.is(checkNumbered(allLines(file), counts), undefined);
 });

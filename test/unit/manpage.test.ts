@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {execa} from 'execa';
-import {buildParser, writeOptions} from '../../src/cli.js';
+import type {Options} from 'yargs';
+import {buildParser, commandOptions} from '../../src/cli.js';
 
 // This file runs from dist/test/unit/.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -14,16 +15,34 @@ const rotlog = `${root}bin/rotlog`;
 /** The part of yargs' getOptions() used here; @types/yargs does not declare that method. */
 type ParserOptions = {key: Record<string, unknown>; alias: Record<string, string[]>};
 
-/** The write mode's options, plus what yargs adds at the top level (help, -h, version). */
+/** The commands whose --help is checked, with the option table each takes. */
+const commands: Array<[string[], Record<string, Options>]> = [
+	[[], commandOptions.write],
+	[['rotate'], commandOptions.maintenance],
+	[['check'], commandOptions.maintenance],
+	[['status'], commandOptions.status],
+	[['cat'], commandOptions.cat],
+];
+
+function spelled(names: string[]): string[] {
+	return [...new Set(names)].map(name => (name.length === 1 ? `-${name}` : `--${name}`));
+}
+
+/** A table's options and their aliases. */
+function tableOptions(table: Record<string, Options>): string[] {
+	return spelled(Object.entries(table).flatMap(([name, option]) => (typeof option.alias === 'string' ? [name, option.alias] : [name])));
+}
+
+/** Every command's options, plus what yargs adds at the top level (help, -h, version). */
 function knownOptions(): string[] {
 	const parser = buildParser([], () => undefined) as unknown as {getOptions(): ParserOptions};
 	const top = parser.getOptions();
-	const names = [...Object.keys(writeOptions), ...Object.keys(top.key)];
+	const names = [...Object.keys(top.key)];
 	for (const aliases of Object.values(top.alias)) {
 		names.push(...aliases);
 	}
 
-	return [...new Set(names)].map(name => (name.length === 1 ? `-${name}` : `--${name}`));
+	return [...new Set([...spelled(names), ...commands.flatMap(([, table]) => tableOptions(table))])];
 }
 
 /** Roff source as plain text: font changes and `\|` dropped, escaped hyphens and dots restored. */
@@ -46,7 +65,7 @@ function mentions(text: string, option: string): boolean {
 test('the option list this test checks holds the write options, --help, -h and --version', t => {
 	// Guards the test itself: read from the parser wrongly, an empty list would pass every check below.
 	const options = knownOptions();
-	for (const option of [...Object.keys(writeOptions).map(name => `--${name}`), '--help', '-h', '--version']) {
+	for (const option of [...Object.keys(commandOptions.write).map(name => `--${name}`), '--verbose', '-f', '--help', '-h', '--version']) {
 		t.true(options.includes(option), `${option} not found in the parser`);
 	}
 });
@@ -61,10 +80,12 @@ test('every option the parser knows has its own heading under OPTIONS in man/rot
 	t.true(headings.includes('FILE'), 'the FILE positional is not documented under OPTIONS');
 });
 
-test('every option the parser knows is shown by rotlog --help', async t => {
-	const {stdout} = await execa(rotlog, ['--help']);
-	for (const option of knownOptions()) {
-		t.true(mentions(stdout, option), `${option} is missing from rotlog --help`);
+test('every option of each command is shown by that command\'s --help', async t => {
+	for (const [command, table] of commands) {
+		const {stdout} = await execa(rotlog, [...command, '--help']);
+		for (const option of [...tableOptions(table), '--help', '--version']) {
+			t.true(mentions(stdout, option), `${option} is missing from rotlog ${command.join(' ')} --help`);
+		}
 	}
 });
 

@@ -1,0 +1,77 @@
+// `rotlog check FILE...` for cron: per file, run the maintenance step under the writers' lock
+// (rotate what is due, apply retention), then the hooks. Silent on success; --verbose prints
+// one line per action; a failing file is reported on one line and the others still run.
+import path from 'node:path';
+import {renderError} from '../errors.js';
+import {runHook} from '../hooks.js';
+import {describeAction, maintain, type MaintenancePolicy} from '../maintenance.js';
+import {expandTarget} from '../targets.js';
+
+export type MaintenanceJob = {
+	/** A path or a pattern, as given. */
+	target: string;
+	/** The policy for one file the target names. */
+	policy(file: string): MaintenancePolicy & {onRotate?: string | undefined};
+};
+
+export type MaintenanceRun = {
+	jobs: MaintenanceJob[];
+	/** Rotate every non-empty file now (`rotlog rotate`). */
+	force: boolean;
+	verbose: boolean;
+};
+
+/** Runs every job; 0 when all went well, 1 when any file failed (each reported on one line). */
+export async function runMaintenance(run: MaintenanceRun): Promise<number> {
+	let status = 0;
+	const report = (error: unknown) => {
+		process.stderr.write(`${renderError(error)}\n`);
+		status = 1;
+	};
+
+	const done = new Set<string>();
+	for (const job of run.jobs) {
+		let files: string[];
+		try {
+			files = expandTarget(job.target);
+		} catch (error) {
+			report(error);
+			continue;
+		}
+
+		for (const file of files) {
+			// A file named twice (a path and a pattern) is maintained once, by its first job.
+			if (done.has(path.resolve(file))) {
+				continue;
+			}
+
+			done.add(path.resolve(file));
+			const policy = job.policy(file);
+			try {
+				for (const action of maintain(policy, run.force)) {
+					if (run.verbose) {
+						process.stdout.write(`${describeAction(action)}\n`);
+					}
+
+					// The archive is final once the lock is released (compression, issue 3, will come first).
+					if (action.kind === 'rotated' && action.archive !== undefined && policy.onRotate !== undefined) {
+						const failure = await runHook(policy.onRotate, file, action.archive);
+						if (failure !== undefined) {
+							report(failure);
+						} else if (run.verbose) {
+							process.stdout.write(`ran --on-rotate for '${action.archive}'\n`);
+						}
+					}
+				}
+			} catch (error) {
+				report(error);
+			}
+		}
+	}
+
+	return status;
+}
+
+export async function runCheck(jobs: MaintenanceJob[], verbose: boolean): Promise<number> {
+	return runMaintenance({jobs, force: false, verbose});
+}

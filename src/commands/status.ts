@@ -1,0 +1,164 @@
+// `rotlog status FILE`: the current file, each archive with the time range it covers, and whether
+// the writers' lock is held right now. A table for people, --json for scripts.
+import fs from 'node:fs';
+import path from 'node:path';
+import fsx from 'fs-native-extensions';
+import {findArchives} from '../archive.js';
+import {errnoCode, fsFailure} from '../errors.js';
+
+export type StatusOptions = {file: string; lockPath: string; json: boolean};
+
+export type FileStatus = {
+	name: string;
+	path: string;
+	size: number;
+	/** Last write (mtime), ISO 8601. */
+	modified: string;
+	/** When the lines in it began: the last write of the next older file (undefined: the oldest). */
+	from: string | null;
+	/** The archive number (0 for FILE itself) and its compression suffix. */
+	index: number;
+	extension: string;
+	/** Compressed archives: bytes before compression, when the format records it (gzip); else null. */
+	uncompressedSize: number | null;
+};
+
+export type Status = {
+	file: string;
+	/** FILE; null when it does not exist. */
+	current: FileStatus | null;
+	/** Newest first: FILE.1, FILE.2, ... */
+	archives: FileStatus[];
+	lock: {path: string; held: boolean | null};
+	totalBytes: number;
+};
+
+export function collectStatus(file: string, lockPath: string): Status {
+	const directory = path.dirname(file);
+	const base = path.basename(file);
+	let names: string[];
+	try {
+		names = fs.readdirSync(directory);
+	} catch (error) {
+		throw fsFailure('read directory', directory, error);
+	}
+
+	const entries: Array<{name: string; index: number; extension: string; stats: fs.Stats}> = [];
+	const add = (name: string, index: number, extension: string) => {
+		const stats = fs.statSync(path.join(directory, name), {throwIfNoEntry: false});
+		if (stats) {
+			entries.push({name, index, extension, stats});
+		}
+	};
+
+	add(base, 0, '');
+	for (const archive of findArchives(base, names).sort((a, b) => a.index - b.index || a.name.localeCompare(b.name))) {
+		add(archive.name, archive.index, archive.extension);
+	}
+
+	const statuses = entries.map((entry, position): FileStatus => {
+		const older = entries.slice(position + 1).find(other => other.index > entry.index);
+		return {
+			name: entry.name,
+			path: path.join(directory, entry.name),
+			size: entry.stats.size,
+			modified: entry.stats.mtime.toISOString(),
+			from: older ? older.stats.mtime.toISOString() : null,
+			index: entry.index,
+			extension: entry.extension,
+			uncompressedSize: entry.extension === '.gz' ? gzipSize(path.join(directory, entry.name), entry.stats.size) : null,
+		};
+	});
+	const current = statuses[0]?.index === 0 ? statuses[0] : null;
+	return {
+		file,
+		current,
+		archives: statuses.filter(status => status.index > 0),
+		lock: {path: lockPath, held: lockHeld(lockPath)},
+		totalBytes: statuses.reduce((sum, status) => sum + status.size, 0),
+	};
+}
+
+/** gzip's trailer holds the input size modulo 2^32 (RFC 1952, ISIZE). */
+function gzipSize(file: string, size: number): number | null {
+	if (size < 18) {
+		return null;
+	}
+
+	try {
+		const fd = fs.openSync(file, 'r');
+		try {
+			const trailer = Buffer.alloc(4);
+			fs.readSync(fd, trailer, 0, 4, size - 4);
+			return trailer.readUInt32LE(0);
+		} finally {
+			fs.closeSync(fd);
+		}
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Is the writers' lock held right now? Tried on a descriptor of our own: an OFD lock conflicts
+ * with other open file descriptions even in this process. null: the lock file cannot be opened.
+ */
+function lockHeld(lockPath: string): boolean | null {
+	let fd: number;
+	try {
+		fd = fs.openSync(lockPath, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
+	} catch (error) {
+		return errnoCode(error) === 'ENOENT' ? false : null;
+	}
+
+	try {
+		if (fsx.tryLock(fd)) {
+			fsx.unlock(fd);
+			return false;
+		}
+
+		return true;
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+function humanSize(bytes: number): string {
+	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+
+	return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]!}`;
+}
+
+function shortTime(iso: string | null): string {
+	return iso === null ? '-' : iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
+export function renderTable(status: Status): string {
+	const rows = [['NAME', 'SIZE', 'RATIO', 'FROM', 'LAST WRITE']];
+	for (const entry of [...(status.current ? [status.current] : []), ...status.archives]) {
+		const ratio = entry.uncompressedSize ? `${(entry.size / entry.uncompressedSize * 100).toFixed(0)}%` : '-';
+		rows.push([entry.name, humanSize(entry.size), ratio, shortTime(entry.from), shortTime(entry.modified)]);
+	}
+
+	const widths = rows[0]!.map((_, column) => Math.max(...rows.map(row => row[column]!.length)));
+	const lines = rows.map(row => row.map((cell, column) => column === 1 || column === 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)).join('  ').trimEnd());
+	if (!status.current) {
+		lines.push(`${status.file}: does not exist`);
+	}
+
+	const held = status.lock.held === null ? 'cannot be checked' : (status.lock.held ? 'held now' : 'free');
+	lines.push(`total ${humanSize(status.totalBytes)} in ${status.archives.length} archive(s); lock ${status.lock.path}: ${held}`);
+	return `${lines.join('\n')}\n`;
+}
+
+export async function runStatus(options: StatusOptions): Promise<number> {
+	const status = collectStatus(options.file, options.lockPath);
+	process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : renderTable(status));
+	return 0;
+}

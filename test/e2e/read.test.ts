@@ -1,0 +1,158 @@
+// status and cat end to end: what a person or a script reads back.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import test from 'ava';
+import {execa} from 'execa';
+import {checkNumbered, numberedLines, rotlog, run, tempDirectory, until} from './helpers.js';
+
+const root = path.dirname(path.dirname(rotlog));
+
+/** A process that holds FILE's lock until its stdin closes. */
+function holdLock(lockPath: string) {
+	const script = `import fs from 'node:fs'; import fsx from 'fs-native-extensions';
+const fd = fs.openSync(process.argv[1], 'a+'); fsx.waitForLockSync(fd); process.stdout.write('locked\\n');
+process.stdin.resume(); process.stdin.on('end', () => process.exit(0));`;
+	return execa('node', ['--input-type=module', '-e', script, lockPath], {cwd: root, stdin: 'pipe', buffer: false});
+}
+
+test('status --json: FILE, each archive with its time range, and whether the lock is held now', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	await execa(rotlog, [file, '--max', '100'], {input: numberedLines(0, 0, 10)});
+	const free = await run(['status', file, '--json']);
+	t.is(free.exitCode, 0, free.stderr);
+	const status = JSON.parse(free.stdout) as {
+		current: {size: number; modified: string; from: string | null} | null;
+		archives: Array<{name: string; size: number; modified: string; from: string | null}>;
+		lock: {path: string; held: boolean};
+		totalBytes: number;
+	};
+	t.is(status.current?.size, fs.statSync(file).size);
+	t.deepEqual(status.archives.map(archive => archive.name), fs.readdirSync(directory).filter(name => /\.\d+$/.test(name)).sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop())));
+	t.true(status.archives.length >= 2);
+	for (const [index, archive] of status.archives.entries()) {
+		t.is(archive.size, fs.statSync(path.join(directory, archive.name)).size);
+		t.is(archive.from, status.archives[index + 1]?.modified ?? null);
+	}
+
+	t.is(status.current?.from, status.archives[0]?.modified);
+	t.is(status.totalBytes, status.current!.size + status.archives.reduce((sum, archive) => sum + archive.size, 0));
+	t.deepEqual(status.lock, {path: `${file}.lock`, held: false});
+
+	const holder = holdLock(`${file}.lock`);
+	await new Promise<void>(resolve => {
+		holder.stdout.once('data', () => {
+			resolve();
+		});
+	});
+	const held = await run(['status', file, '--json']);
+	t.true((JSON.parse(held.stdout) as {lock: {held: boolean}}).lock.held);
+	const table = await run(['status', file]);
+	t.regex(table.stdout, /^NAME +SIZE +RATIO +FROM +LAST WRITE\napp\.log /);
+	t.regex(table.stdout, /lock .*app\.log\.lock: held now$/);
+	holder.stdin.end();
+	await holder;
+
+	const archive = path.join(directory, status.archives[0]!.name);
+	fs.writeFileSync(`${archive}.gz`, zlib.gzipSync(fs.readFileSync(archive)));
+	fs.unlinkSync(archive);
+	const compressed = JSON.parse((await run(['status', file, '--json'])).stdout) as {archives: Array<{size: number; uncompressedSize: number | null}>};
+	t.is(compressed.archives[0]!.uncompressedSize, status.archives[0]!.size);
+	t.is(compressed.archives[1]!.uncompressedSize, null);
+});
+
+test('--on-rotate hooks run after the lock is released', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	const hook = path.join(directory, 'hook.sh');
+	fs.writeFileSync(hook, `#!/bin/sh\n"${rotlog}" status "$ROTLOG_FILE" --json > "$1.status"\n`, {mode: 0o755});
+	fs.writeFileSync(file, 'x\n');
+	const result = await run(['rotate', file, '--on-rotate', hook]);
+	t.is(result.exitCode, 0, result.stderr);
+	t.false((JSON.parse(fs.readFileSync(`${file}.1.status`, 'utf8')) as {lock: {held: boolean}}).lock.held);
+});
+
+test('cat: archives oldest first, then FILE, decompressed by suffix', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	const input = numberedLines(0, 0, 400);
+	await execa(rotlog, [file, '--max', '1K', '--keep', '100'], {input});
+	fs.writeFileSync(`${file}.2.gz`, zlib.gzipSync(fs.readFileSync(`${file}.2`)));
+	fs.unlinkSync(`${file}.2`);
+	fs.writeFileSync(`${file}.3.br`, zlib.brotliCompressSync(fs.readFileSync(`${file}.3`)));
+	fs.unlinkSync(`${file}.3`);
+	const zstd = await execa('zstd', ['-q', '--rm', `${file}.4`], {reject: false});
+	if (zstd.failed) {
+		t.log('zstd not installed: .zst not tested');
+	}
+
+	const result = await execa(rotlog, ['cat', file], {stripFinalNewline: false, encoding: 'buffer'});
+	t.is(Buffer.from(result.stdout).toString('latin1'), input);
+});
+
+test('cat ends cleanly when the reader goes away (| head)', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	await execa(rotlog, [file, '--max', '64K', '--keep', '100'], {input: numberedLines(0, 0, 100_000)});
+	const result = await execa('bash', ['-c', `set -o pipefail; "${rotlog}" cat "${file}" | head -n 2`], {reject: false});
+	t.is(result.exitCode, 0, result.stderr);
+	t.is(result.stderr, '');
+	t.is(result.stdout, numberedLines(0, 0, 2).trimEnd());
+});
+
+test('cat --follow reads every line exactly once while three writers rotate every 4 KiB', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	// Some history first, so the follower starts with archives to print.
+	await execa(rotlog, [file, '--max', '4K', '--keep', '100000'], {input: numberedLines(9, 0, 300)});
+	const follower = execa(rotlog, ['cat', '--follow', file], {reject: false, buffer: false, stripFinalNewline: false});
+	let output = '';
+	follower.stdout.setEncoding('latin1');
+	follower.stdout.on('data', (chunk: string) => {
+		output += chunk;
+	});
+	await until(() => output.length === numberedLines(9, 0, 300).length, 'the history');
+	const perWriter = 2000;
+	const writers = [0, 1, 2].map(async writer => {
+		const child = execa(rotlog, [file, '--max', '4K', '--keep', '100000'], {stdin: 'pipe', reject: false});
+		for (let from = 0; from < perWriter; from += 100) {
+			child.stdin.write(numberedLines(writer, from, 100));
+			await new Promise(resolve => {
+				setTimeout(resolve, 5);
+			});
+		}
+
+		child.stdin.end();
+		return child;
+	});
+	for (const writer of await Promise.all(writers)) {
+		t.is((await writer).exitCode, 0);
+	}
+
+	const expected = [0, 1, 2].reduce((sum, writer) => sum + numberedLines(writer, 0, perWriter).length, numberedLines(9, 0, 300).length);
+	await until(() => output.length >= expected, 'every line through cat --follow');
+	follower.kill('SIGTERM');
+	const result = await follower;
+	t.is(result.exitCode, 0);
+	t.true(fs.readdirSync(directory).length > 30, 'enough rotations');
+	const lines = output.slice(0, -1).split('\n');
+	t.is(checkNumbered(lines.filter(line => !line.startsWith('w9-')), [perWriter, perWriter, perWriter]), undefined);
+	t.is(lines.filter(line => line.startsWith('w9-')).length, 300);
+	t.is(output.length, expected);
+});
+
+test('cat --follow waits for FILE to appear and ends on SIGINT', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'later.log');
+	const follower = execa(rotlog, ['cat', '-f', file], {reject: false, buffer: false});
+	let output = '';
+	follower.stdout.setEncoding('latin1');
+	follower.stdout.on('data', (chunk: string) => {
+		output += chunk;
+	});
+	await execa(rotlog, [file, '--max', '64'], {input: numberedLines(0, 0, 20)});
+	await until(() => output === numberedLines(0, 0, 20), 'the lines of every file');
+	follower.kill('SIGINT');
+	t.is((await follower).exitCode, 0);
+});

@@ -1,0 +1,129 @@
+// The write mode's signals (SIGHUP, SIGUSR1, SIGTERM) and extras (--on-rotate, --tee,
+// --timestamp, --mode), and shell completion.
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'ava';
+import {execa} from 'execa';
+import {rotlog, run, tempDirectory, until} from './helpers.js';
+
+const read = (file: string) => fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+
+function writer(file: string, args: string[] = []) {
+	return execa(rotlog, [file, ...args], {stdin: 'pipe', reject: false});
+}
+
+test('SIGUSR1 rotates now, SIGHUP reopens FILE, SIGTERM writes the partial line and exits 0', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	const child = writer(file);
+	child.stdin.write('one\n');
+	await until(() => read(file) === 'one\n', 'the first line');
+	child.kill('SIGUSR1');
+	await until(() => read(`${file}.1`) === 'one\n', 'the rotation');
+	t.true(fs.existsSync(file));
+
+	// Moved away by another tool: SIGHUP makes rotlog open FILE by name again at once.
+	fs.renameSync(file, path.join(directory, 'moved.log'));
+	child.kill('SIGHUP');
+	await until(() => fs.existsSync(file), 'FILE reopened');
+	child.stdin.write('two\nthree');
+	await until(() => read(file) === 'two\n', 'the second line');
+	child.kill('SIGTERM');
+	const result = await child;
+	t.is(result.exitCode, 0, result.stderr);
+	t.is(read(file), 'two\nthree\n');
+});
+
+test('--on-rotate runs CMD with the archive path and environment; a failure is one line', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	const hook = path.join(directory, 'hook.sh');
+	const record = path.join(directory, 'hook.out');
+	// The hook records its arguments and environment.
+	fs.writeFileSync(hook, `#!/bin/sh\necho "$1|$2|$ROTLOG_FILE|$ROTLOG_ARCHIVE" >> '${record}'\n`, {mode: 0o755});
+	const input = Array.from({length: 30}, (_, n) => `line ${n}\n`).join('');
+	const result = await execa(rotlog, [file, '--max', '64', '--keep', '100', '--on-rotate', `${hook} tag`], {input, reject: false});
+	t.is(result.exitCode, 0, result.stderr);
+	const lines = read(record).trim().split('\n');
+	t.true(lines.length >= 3, read(record));
+	for (const line of lines) {
+		t.regex(line, new RegExp(`^tag\\|${file}\\.1\\|${file}\\|${file}\\.1$`));
+	}
+
+	const failing = await execa(rotlog, [file, '--max', '64', '--on-rotate', 'false'], {input, reject: false});
+	t.is(failing.exitCode, 0);
+	t.regex(failing.stderr, /^rotlog: --on-rotate 'false' failed for '.*app\.log\.1': exit status 1$/m);
+	for (const line of failing.stderr.split('\n')) {
+		t.regex(line, /^rotlog: --on-rotate 'false' failed for '.*app\.log\.1': exit status 1$/);
+	}
+
+	t.true(read(file).endsWith('line 29\n'));
+
+	const missing = await execa(rotlog, ['rotate', file, '--on-rotate', path.join(directory, 'no-such-hook')], {reject: false});
+	t.is(missing.exitCode, 1);
+	t.regex(missing.stderr, /^rotlog: --on-rotate '.*no-such-hook' failed for '.*app\.log\.1': .+$/);
+});
+
+test('--tee copies to stdout; when stdout closes, logging goes on', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	const input = Array.from({length: 1000}, (_, n) => `line ${n}\n`).join('');
+	const teed = await execa(rotlog, [file, '--tee'], {input, stripFinalNewline: false});
+	t.is(teed.stdout, input);
+	t.is(read(file), input);
+
+	const big = Array.from({length: 200_000}, (_, n) => `line ${n}\n`).join('');
+	const other = path.join(directory, 'other.log');
+	const piped = await execa('sh', ['-c', `"${rotlog}" "${other}" --tee | head -n 1`], {input: big, reject: false});
+	t.is(piped.exitCode, 0, piped.stderr);
+	t.is(piped.stdout, 'line 0');
+	t.is(piped.stderr, '');
+	t.is(read(other), big);
+});
+
+test('--timestamp prefixes each line (iso by default, or unix); FILE stays an argument', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	const before = Date.now();
+	await execa(rotlog, ['--timestamp', file], {input: 'a\n\nb'});
+	const lines = read(file).split('\n');
+	t.is(lines.length, 4);
+	for (const [index, text] of ['a', '', 'b'].entries()) {
+		const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d) (.*)$/.exec(lines[index]!);
+		t.truthy(match, lines[index]);
+		t.is(match![2], text);
+		t.true(Math.abs(Date.parse(match![1]!) - before) < 60_000);
+	}
+
+	const unix = path.join(directory, 'unix.log');
+	await execa(rotlog, [unix, '--timestamp=unix'], {input: 'x\n'});
+	t.regex(read(unix), /^\d{10}\.\d{3} x\n$/);
+	const bad = await run([unix, '--timestamp=rfc']);
+	t.is(bad.exitCode, 2);
+	t.is(bad.stderr, 'rotlog: invalid --timestamp \'rfc\': expected iso or unix');
+});
+
+test('--mode sets the mode of created files; archives keep it', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	await execa(rotlog, [file, '--mode', '0600', '--max', '8'], {input: 'first\nsecond\n'});
+	const mode = (name: string) => fs.statSync(name).mode & 0o777;
+	t.is(mode(file), 0o600);
+	t.is(mode(`${file}.1`), 0o600);
+	t.is(mode(`${file}.lock`), 0o600);
+	const rotated = await run(['rotate', file, '--mode', '0640']);
+	t.is(rotated.exitCode, 0);
+	t.is(mode(`${file}.1`), 0o600);
+	// 0640 less the umask.
+	t.is(mode(file) & 0o600, 0o600);
+	t.is(mode(file) & ~0o640, 0);
+	const bad = await run([file, '--mode', 'rw']);
+	t.is(bad.stderr, 'rotlog: invalid --mode \'rw\': expected an octal file mode such as 0640');
+});
+
+test('completion prints a shell completion script', async t => {
+	const result = await run(['completion']);
+	t.is(result.exitCode, 0);
+	t.regex(result.stdout, /rotlog/);
+	t.regex(result.stdout, /complete/);
+});
