@@ -14,6 +14,8 @@ export type AppenderOptions = {
 	max?: number | undefined;
 	/** Archives kept after a rotation. */
 	keep: number;
+	/** Called under the lock with each new archive's path (compression claims it there). */
+	onArchive?: ((archive: string) => void) | undefined;
 };
 
 const fileFlags = fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
@@ -144,7 +146,10 @@ export class Appender {
 
 	/** Under the lock: FILE becomes an archive and a new FILE is opened. */
 	private rotateLocked(): void {
-		rotateFile(this.options);
+		const archive = rotateFile(this.options);
 		this.openFile();
+		if (archive !== undefined) {
+			this.options.onArchive?.(archive);
+		}
 	}
 }

@@ -1,6 +1,7 @@
 // The yargs definition (one exported option table) and main(), which returns the exit status.
 import fs from 'node:fs';
 import yargs, {type Options} from 'yargs';
+import {codecNames, parseCompress, parseLevel, selectCodec} from './codecs.js';
 import {exitCodeOf, renderError, UsageError} from './errors.js';
 import {parseCount, parsePath, parseSize} from './options.js';
 
@@ -37,6 +38,18 @@ export const writeOptions = {
 		describe: 'Lock file shared by every writer of FILE [default: FILE.lock]',
 		coerce: single('lock', parsePath),
 	},
+	compress: {
+		type: 'string',
+		requiresArg: true,
+		describe: `Compress archives in the background: ${codecNames.join(', ')} [default: gzip]`,
+		coerce: single('compress', parseCompress),
+	},
+	'compress-level': {
+		type: 'string',
+		requiresArg: true,
+		describe: 'Compression level: gzip 1-9 [6], brotli 0-11 [5], zstd 1-19 [3]',
+		coerce: single('compress-level', parseLevel),
+	},
 } as const satisfies Record<string, Options>;
 
 const guarantees = `Guarantees: every input line lands exactly once, whole, in order per writer, with its
@@ -72,7 +85,8 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 
 				schedule(async () => {
 					const {runWrite} = await import('./commands/write.js');
-					return runWrite({file, lockPath: args.lock ?? `${file}.lock`, max: args.max, keep: args.keep ?? defaultKeep});
+					const codec = selectCodec(args.compress ?? 'gzip', args.compressLevel);
+					return runWrite({file, lockPath: args.lock ?? `${file}.lock`, max: args.max, keep: args.keep ?? defaultKeep, codec});
 				});
 			},
 		)

@@ -1,5 +1,7 @@
 // The write mode: stdin -> whole lines -> batches appended under the lock.
 import {Appender} from '../appender.js';
+import type {Codec} from '../codecs.js';
+import {Compressor} from '../compress.js';
 import {LineFramer} from '../framing.js';
 import {readDescriptor} from '../sources/descriptor.js';
 
@@ -8,6 +10,8 @@ export type WriteOptions = {
 	lockPath: string;
 	max?: number | undefined;
 	keep: number;
+	/** Undefined: archives stay uncompressed. */
+	codec?: Codec | undefined;
 };
 
 /**
@@ -18,7 +22,10 @@ export type WriteOptions = {
 const batchLimit = 1024 * 1024;
 
 export async function runWrite(options: WriteOptions): Promise<number> {
-	const appender = new Appender(options);
+	const compressor = new Compressor({file: options.file, lockPath: options.lockPath, codec: options.codec});
+	const appender = new Appender({...options, onArchive: archive => {
+		compressor.archived(archive);
+	}});
 	const framer = new LineFramer();
 	const append = (lines: Buffer) => {
 		appender.append(lines);
@@ -47,11 +54,15 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 				error ??= closing;
 			}
 
-			if (error === undefined) {
-				resolve(0);
-			} else {
-				reject(error);
-			}
+			// Exit only once the compressions this process started are finished (or failed).
+			void compressor.drain().finally(() => {
+				compressor.close();
+				if (error === undefined) {
+					resolve(0);
+				} else {
+					reject(error);
+				}
+			});
 		};
 
 		const flush = () => {
