@@ -298,6 +298,11 @@ export class Compressor {
 					this.queue.push(claim);
 				}
 			} catch (error) {
+				const ino = fs.statSync(archive, {throwIfNoEntry: false})?.ino;
+				if (ino !== undefined) {
+					this.failedInodes.add(ino);
+				}
+
 				warn(`cannot compress '${archive}': ${systemReason(error)}; kept uncompressed`);
 			}
 		}
@@ -391,6 +396,8 @@ export class Compressor {
 			fsyncFile(path.join(this.directory, copy));
 		}
 
+		// Under the lock, names are stable: each step below finds its archive by inode again.
+
 		if (duplicates.length > 0) {
 			fsyncDirectory(this.directory);
 		}
@@ -418,11 +425,18 @@ export class Compressor {
 					continue;
 				}
 
-				const claim = claimLocked(path.join(this.directory, current), this.base, ino);
-				if (claim) {
-					this.queue.push(claim);
-				} else {
-					this.report.busy.push(name);
+				try {
+					const claim = claimLocked(path.join(this.directory, current), this.base, ino);
+					if (claim) {
+						this.queue.push(claim);
+					} else {
+						this.report.busy.push(name);
+					}
+				} catch (error) {
+					// Say it once per archive, not at every rotation.
+					this.failedInodes.add(ino);
+					this.report.failed.push(name);
+					warn(`cannot compress '${path.join(this.directory, current)}': ${systemReason(error)}; kept uncompressed`);
 				}
 			}
 		} finally {
@@ -542,8 +556,19 @@ function isLocked(file: string): boolean {
 	}
 }
 
+/** Fsyncs `file` if it still exists (retention may have deleted it meanwhile). */
 function fsyncFile(file: string): void {
-	const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+	let fd: number;
+	try {
+		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+	} catch (error) {
+		if (errnoCode(error) === 'ENOENT') {
+			return;
+		}
+
+		throw error;
+	}
+
 	try {
 		fs.fsyncSync(fd);
 	} finally {
