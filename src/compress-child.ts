@@ -36,12 +36,27 @@ function lowerPriority(): void {
 	}
 }
 
-/** Test-only fault injection: ROTLOG_TEST_COMPRESS=fail|stall-swap|stall-drop. */
+/**
+ * Test-only fault injection, ROTLOG_TEST_COMPRESS=fail|stall-swap|stall-drop|gate:PATH: fail after
+ * compressing, stop forever before the swap or before dropping the raw archive, or wait before the
+ * swap until PATH exists.
+ */
 const testFault = process.env['ROTLOG_TEST_COMPRESS'];
 
 async function stall(): Promise<never> {
 	return new Promise(() => {
 		setInterval(() => undefined, 1 << 30);
+	});
+}
+
+async function gate(file: string): Promise<void> {
+	return new Promise(resolve => {
+		const timer = setInterval(() => {
+			if (fs.existsSync(file)) {
+				clearInterval(timer);
+				resolve();
+			}
+		}, 10);
 	});
 }
 
@@ -71,6 +86,10 @@ async function main(): Promise<number> {
 
 	if (testFault === 'stall-swap') {
 		await stall();
+	}
+
+	if (testFault?.startsWith('gate:')) {
+		await gate(testFault.slice('gate:'.length));
 	}
 
 	const lock = new FileLock(job.lockPath);

@@ -45,6 +45,11 @@ function decompress(file: string): Buffer {
 	}
 
 	if (file.endsWith('.zst')) {
+		const modern = zlib as unknown as {zstdDecompressSync?: (bytes: Buffer) => Buffer};
+		if (modern.zstdDecompressSync) {
+			return modern.zstdDecompressSync(bytes);
+		}
+
 		const result = execaSync('zstd', ['-dc'], {encoding: 'buffer', input: bytes, stripFinalNewline: false});
 		return Buffer.from(result.stdout);
 	}
@@ -79,7 +84,16 @@ function temps(directory: string): string[] {
 
 async function until(condition: () => boolean, what: string, timeout = 60_000): Promise<void> {
 	const deadline = Date.now() + timeout;
-	while (!condition()) {
+	const holds = () => {
+		try {
+			return condition();
+		} catch {
+			// A file renamed or removed between listing and reading: look again.
+			return false;
+		}
+	};
+
+	while (!holds()) {
 		if (Date.now() > deadline) {
 			throw new Error(`timed out waiting for ${what}`);
 		}
@@ -136,6 +150,25 @@ test('gzip is the default and none keeps raw archives', async t => {
 	const archives = findArchives('plain.log', names(directory));
 	t.true(archives.length > 0 && archives.every(archive => archive.extension === ''));
 	t.true(history(plain).equals(input));
+});
+
+test('on SIGTERM rotlog writes what it read, waits for its compressions, then exits 0', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	const gate = path.join(tempDirectory(), 'open');
+	const input = lines('s', 5000);
+	const writer = execa(rotlog, [file, '--max', '64K'], {env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}, reject: false});
+	// Stdin stays open and ends in a partial line: the writer is still reading when the signal comes.
+	writer.stdin!.write(Buffer.concat([input, Buffer.from('partial')]));
+	await until(() => history(file).length === input.length && temps(directory).length === 2, 'two compressions waiting at the gate');
+	writer.kill('SIGTERM');
+	await until(() => fs.readFileSync(file).toString().endsWith('partial\n'), 'the partial line written at SIGTERM');
+	// Only now may the compressions finish; the writer must still be waiting for them.
+	fs.writeFileSync(gate, '');
+	const result = await writer;
+	t.is(result.exitCode, 0, result.stderr);
+	t.deepEqual(names(directory), ['app.log', 'app.log.1.gz', 'app.log.2.gz', 'app.log.lock']);
+	t.true(history(file).equals(Buffer.concat([input, Buffer.from('partial\n')])));
 });
 
 test('a failing compression keeps the raw archive, says so in one line and writing continues', async t => {
