@@ -157,7 +157,7 @@ test('on SIGTERM rotlog writes what it read, waits for its compressions, then ex
 	const file = path.join(directory, 'app.log');
 	const gate = path.join(tempDirectory(), 'open');
 	const input = lines('s', 5000);
-	const writer = execa(rotlog, [file, '--max', '64K'], {env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}, reject: false});
+	const writer = execa(rotlog, [file, '--max', '64K'], {env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}, forceKillAfterDelay: false, reject: false});
 	// Stdin stays open and ends in a partial line: the writer is still reading when the signal comes.
 	writer.stdin!.write(Buffer.concat([input, Buffer.from('partial')]));
 	await until(() => history(file).length === input.length && temps(directory).length === 2, 'two compressions waiting at the gate');
