@@ -115,16 +115,14 @@ function programReason(error: unknown): string {
 	return error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
 }
 
-/** Descriptors a compression child inherits (execa's typings take literal descriptor numbers). */
-export type InheritedFd = 3 | 4;
-
 /** Compresses everything readable from `input` (from offset 0) into `output` with `codec`. */
-export async function compressDescriptor(codec: Codec, input: InheritedFd, output: InheritedFd): Promise<void> {
+export async function compressDescriptor(codec: Codec, input: number, output: number): Promise<void> {
 	if (codec.engine === 'program') {
 		// The system zstd reads and writes the descriptors itself; no shell, nothing through us.
 		const {execa} = await import('execa');
 		try {
-			await execa('zstd', ['-q', '-c', `-${codec.level}`], {stdin: input, stdout: output, stderr: 'pipe'});
+			// execa's typings accept literal descriptor numbers only; any open descriptor works.
+			await execa('zstd', ['-q', '-c', `-${codec.level}`], {stdin: input as 3, stdout: output as 3, stderr: 'pipe'});
 		} catch (error) {
 			throw new Error(programReason(error), {cause: error});
 		}

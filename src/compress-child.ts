@@ -1,16 +1,17 @@
-// The compression child (issue 3): one per archive, started by Compressor with the locked temp file
-// as fd 3 and the raw archive as fd 4. It compresses at a lower scheduling priority, fsyncs, swaps
-// the result in under the log's lock, and exits with a childStatus. It finishes its archive even if
-// the writer that started it is gone: Ctrl-C on the terminal reaches it too, and is ignored.
+// The compression child (issue 3): started by Compressor for a batch of claimed archives, each as
+// a locked temp file and the raw archive (fds 3 + 2i and 4 + 2i). For each in turn it compresses at
+// a lower scheduling priority, fsyncs, swaps the result in under the log's lock, and prints the
+// job's status on stdout. It finishes its archives even if the writer that started it is gone:
+// Ctrl-C on the terminal reaches it too, and is ignored.
 import fs from 'node:fs';
 import os from 'node:os';
 import {compressDescriptor} from './codecs.js';
-import {childStatus, swapIn, type Job, warn} from './compress.js';
+import {swapIn, type Job, type JobStatus, warn} from './compress.js';
 import {systemReason} from './errors.js';
 import {FileLock} from './lock.js';
 
-const tempFd = 3;
-const rawFd = 4;
+/** Job i's temp is inherited as fd 3 + 2i, its raw archive as fd 4 + 2i. */
+const firstFd = 3;
 
 /** How much the writer outranks compression (nice 0 vs 10: CFS gives the writer ~10x the CPU). */
 const niceness = 10;
@@ -60,11 +61,8 @@ async function gate(file: string): Promise<void> {
 	});
 }
 
-async function main(): Promise<number> {
-	process.on('SIGINT', () => undefined);
-	process.on('SIGTERM', () => undefined);
-	lowerPriority();
-	const job = JSON.parse(process.argv[2] ?? '') as Job;
+/** One archive: compress, fsync, swap in. The temp's lock is ours until its descriptor closes. */
+async function compressOne(job: Job, tempFd: number, rawFd: number, lock: FileLock): Promise<JobStatus> {
 	try {
 		await compressDescriptor(job.codec, rawFd, tempFd);
 		if (testFault === 'fail') {
@@ -74,14 +72,9 @@ async function main(): Promise<number> {
 		fs.fsyncSync(tempFd);
 	} catch (error) {
 		// Keep the raw archive; the temp goes while we still hold its lock.
-		try {
-			fs.unlinkSync(job.temp);
-		} catch {
-			// Already gone.
-		}
-
+		fs.rmSync(job.temp, {force: true});
 		warn(`cannot compress '${job.raw}': ${systemReason(error)}; kept uncompressed`);
-		return childStatus.failed;
+		return 'failed';
 	}
 
 	if (testFault === 'stall-swap') {
@@ -92,15 +85,35 @@ async function main(): Promise<number> {
 		await gate(testFault.slice('gate:'.length));
 	}
 
-	const lock = new FileLock(job.lockPath);
 	try {
-		return childStatus[await swapIn(job, tempFd, lock, testFault === 'stall-drop' ? stall : undefined)];
+		return await swapIn(job, tempFd, lock, testFault === 'stall-drop' ? stall : undefined);
 	} catch (error) {
 		warn(`cannot finish compressing '${job.raw}': ${systemReason(error)}`);
-		return childStatus.failed;
+		return 'failed';
+	}
+}
+
+async function main(): Promise<void> {
+	process.on('SIGINT', () => undefined);
+	process.on('SIGTERM', () => undefined);
+	lowerPriority();
+	const jobs = JSON.parse(process.argv[2] ?? '[]') as Job[];
+	const lock = new FileLock(jobs[0]?.lockPath ?? '');
+	try {
+		for (const [index, job] of jobs.entries()) {
+			const tempFd = firstFd + (2 * index);
+			const status = await compressOne(job, tempFd, tempFd + 1, lock);
+			fs.closeSync(tempFd);
+			fs.closeSync(tempFd + 1);
+			try {
+				fs.writeSync(1, `${status}\n`);
+			} catch {
+				// The writer that started us is gone (EPIPE): finish the batch all the same.
+			}
+		}
 	} finally {
 		lock.close();
 	}
 }
 
-process.exitCode = await main();
+await main();

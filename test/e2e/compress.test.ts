@@ -139,6 +139,18 @@ test('gzip archives hold exactly the lines written', roundTrip, 'gzip', '.gz');
 test('brotli archives hold exactly the lines written', roundTrip, 'brotli', '.br');
 (haveZstd ? test : test.skip)('zstd archives hold exactly the lines written', roundTrip, 'zstd', '.zst');
 
+test('--keep counts raw and compressed archives alike; archives deleted while compressing are discarded', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	const input = lines('r', 8000);
+	const result = await write(file, input, ['--max', '16K', '--keep', '2']);
+	t.is(result.exitCode, 0, result.stderr);
+	t.is(result.stderr, '');
+	t.deepEqual(names(directory), ['app.log', 'app.log.1.gz', 'app.log.2.gz', 'app.log.lock']);
+	const kept = history(file);
+	t.true(kept.length > 32 * 1024 && input.subarray(input.length - kept.length).equals(kept));
+});
+
 test('gzip is the default and none keeps raw archives', async t => {
 	const directory = tempDirectory();
 	const file = path.join(directory, 'app.log');
