@@ -275,6 +275,8 @@ export class Compressor {
 	readonly report: RecoveryReport = {compressed: [], removedRaws: [], removedTemps: [], failed: [], busy: []};
 	private readonly queue: Claim[] = [];
 	private readonly running = new Set<Promise<void>>();
+	/** Recovery steps waiting for a disk flush. */
+	private readonly background = new Set<Promise<void>>();
 	private readonly failedInodes = new Set<number>();
 	private readonly concurrency: number;
 	private readonly directory: string;
@@ -389,36 +391,30 @@ export class Compressor {
 			}
 		}
 
+		if (duplicates.length > 0) {
+			const finishing = this.dropDuplicates(duplicates)
+				.catch((error: unknown) => {
+					warn(`cannot recover compressions in '${this.directory}': ${systemReason(error)}`);
+				})
+				.finally(() => {
+					this.background.delete(finishing);
+					this.pump();
+				});
+			this.background.add(finishing);
+		}
+
 		const toClaim = unclaimed.filter(({ino}) => !temps.has(ino) || suspects.includes(temps.get(ino)!));
-		if (suspects.length === 0 && duplicates.length === 0 && toClaim.length === 0) {
+		if (suspects.length === 0 && toClaim.length === 0) {
 			return;
 		}
 
-		// The compressed copy may be the work of a process killed before its directory fsync.
-		for (const {copy} of duplicates) {
-			fsyncFile(path.join(this.directory, copy));
-		}
-
 		// Under the lock, names are stable: each step below finds its archive by inode again.
-
-		if (duplicates.length > 0) {
-			fsyncDirectory(this.directory);
-		}
-
 		const lock = this.lockFile();
 		lock.acquire();
 		try {
 			for (const temp of suspects) {
 				if (removeOrphan(temp)) {
 					this.report.removedTemps.push(path.basename(temp));
-				}
-			}
-
-			for (const {ino, name} of duplicates) {
-				const current = findByInode(this.directory, this.base, ino);
-				if (current !== undefined && compressedCopies(this.directory, current).length > 0) {
-					fs.unlinkSync(path.join(this.directory, current));
-					this.report.removedRaws.push(name);
 				}
 			}
 
@@ -440,6 +436,32 @@ export class Compressor {
 					this.failedInodes.add(ino);
 					this.report.failed.push(name);
 					warn(`cannot compress '${path.join(this.directory, current)}': ${systemReason(error)}; kept uncompressed`);
+				}
+			}
+		} finally {
+			lock.release();
+		}
+	}
+
+	/**
+	 * A raw archive next to its compressed copy: a compression was killed between its rename and
+	 * its unlink, or a live one is about to unlink. The copy and the directory are fsynced first (on
+	 * the thread pool: a writer's thread never waits for a disk flush), then the raw goes.
+	 */
+	private async dropDuplicates(duplicates: Array<{ino: number; copy: string; name: string}>): Promise<void> {
+		for (const {copy} of duplicates) {
+			await fsyncFile(path.join(this.directory, copy));
+		}
+
+		await fsyncFile(this.directory);
+		const lock = this.lockFile();
+		lock.acquire();
+		try {
+			for (const {ino, name} of duplicates) {
+				const current = findByInode(this.directory, this.base, ino);
+				if (current !== undefined && compressedCopies(this.directory, current).length > 0) {
+					fs.unlinkSync(path.join(this.directory, current));
+					this.report.removedRaws.push(name);
 				}
 			}
 		} finally {
@@ -473,7 +495,7 @@ export class Compressor {
 	}
 
 	private isIdle(): boolean {
-		return this.queue.length === 0 && this.running.size === 0 && !this.scanPending;
+		return this.queue.length === 0 && this.running.size === 0 && this.background.size === 0 && !this.scanPending;
 	}
 
 	private async run(batch: Claim[]): Promise<void> {
@@ -574,11 +596,11 @@ function isLocked(file: string): boolean {
 	}
 }
 
-/** Fsyncs `file` if it still exists (retention may have deleted it meanwhile). */
-function fsyncFile(file: string): void {
-	let fd: number;
+/** Fsyncs `file` (or a directory) on the thread pool, if it still exists: retention may have deleted it. */
+async function fsyncFile(file: string): Promise<void> {
+	let handle: fs.promises.FileHandle;
 	try {
-		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+		handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
 	} catch (error) {
 		if (errnoCode(error) === 'ENOENT') {
 			return;
@@ -588,9 +610,9 @@ function fsyncFile(file: string): void {
 	}
 
 	try {
-		fs.fsyncSync(fd);
+		await handle.sync();
 	} finally {
-		fs.closeSync(fd);
+		await handle.close();
 	}
 }
 
