@@ -113,6 +113,17 @@ function write(file: string, input: Buffer, options: string[], env: Record<strin
 	return execa(rotlog, [file, ...options], {input, env, reject: false});
 }
 
+/** If the test fails half-way, its writer and the compressions it started must not linger. */
+function reap(t: {teardown(fn: () => void): void}, subprocess: {pid?: number | undefined}): void {
+	t.teardown(() => {
+		try {
+			process.kill(-subprocess.pid!, 'SIGKILL');
+		} catch {
+			// Gone already.
+		}
+	});
+}
+
 /** Waits for a process started with `detached: true` to die with its whole group. */
 async function killGroup(subprocess: {pid?: number | undefined} & Promise<unknown>): Promise<void> {
 	process.kill(-subprocess.pid!, 'SIGKILL');
@@ -169,7 +180,8 @@ test('on SIGTERM rotlog writes what it read, waits for its compressions, then ex
 	const file = path.join(directory, 'app.log');
 	const gate = path.join(tempDirectory(), 'open');
 	const input = lines('s', 5000);
-	const writer = execa(rotlog, [file, '--max', '64K'], {env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}, forceKillAfterDelay: false, reject: false});
+	const writer = execa(rotlog, [file, '--max', '64K'], {env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}, detached: true, forceKillAfterDelay: false, reject: false});
+	reap(t, writer);
 	// Stdin stays open and ends in a partial line: the writer is still reading when the signal comes.
 	writer.stdin!.write(Buffer.concat([input, Buffer.from('partial')]));
 	await until(() => history(file).length === input.length && temps(directory).length === 2, 'two compressions waiting at the gate');
@@ -205,6 +217,7 @@ test('a killed compression loses nothing; a live one is left alone; recovery fin
 	const input = lines('k', 2500);
 	// Exactly one rotation; its compression stalls before the swap, so the writer waits for it.
 	const writer = execa(rotlog, [file, '--max', '64K'], {input, detached: true, env: {ROTLOG_TEST_COMPRESS: 'stall-swap'}, reject: false});
+	reap(t, writer);
 	await until(() => temps(directory).length === 1 && fs.statSync(path.join(directory, temps(directory)[0]!)).size > 0, 'a temp file');
 
 	const live = await recover(file);
@@ -227,12 +240,14 @@ test('a compression killed between rename and unlink is finished by the next rot
 	const file = path.join(directory, 'app.log');
 	const first = lines('a', 2500);
 	const writer = execa(rotlog, [file, '--max', '64K'], {input: first, detached: true, env: {ROTLOG_TEST_COMPRESS: 'stall-drop'}, reject: false});
+	reap(t, writer);
 	await until(() => fs.existsSync(`${file}.1.gz`) && fs.existsSync(`${file}.1`), 'app.log.1 next to app.log.1.gz');
 	await killGroup(writer);
 
 	// A killed compression before its swap, too: an orphaned temp and a raw archive.
 	const second = lines('b', 2500);
 	const stalled = execa(rotlog, [file, '--max', '64K'], {input: second, detached: true, env: {ROTLOG_TEST_COMPRESS: 'stall-swap'}, reject: false});
+	reap(t, stalled);
 	await until(() => temps(directory).length === 1, 'a temp file');
 	await killGroup(stalled);
 	// Its own rotation may have removed the raw app.log.2 already; app.log.1 is surely left raw.
