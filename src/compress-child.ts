@@ -6,15 +6,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import {compressDescriptor} from './codecs.js';
-import {swapIn, type Job, type JobStatus, warn} from './compress.js';
+import {compressionNiceness, swapIn, type Job, type JobStatus, warn} from './compress.js';
 import {systemReason} from './errors.js';
 import {FileLock} from './lock.js';
 
 /** Job i's temp is inherited as fd 3 + 2i, its raw archive as fd 4 + 2i. */
 const firstFd = 3;
-
-/** How much the writer outranks compression (nice 0 vs 10: CFS gives the writer ~10x the CPU). */
-const niceness = 10;
 
 /**
  * On Linux a nice value belongs to one thread: lower every thread started so far (V8's and the
@@ -30,7 +27,7 @@ function lowerPriority(): void {
 
 	for (const thread of threads) {
 		try {
-			os.setPriority(thread, Math.max(os.getPriority(thread), niceness));
+			os.setPriority(thread, Math.max(os.getPriority(thread), compressionNiceness));
 		} catch {
 			// A thread that ended meanwhile, or a system that refuses: compress at normal priority.
 		}

@@ -39,6 +39,9 @@ export type Job = {
 /** What the compression child prints, one line per job, in order. */
 export type JobStatus = 'compressed' | 'discarded' | 'failed';
 
+/** How much the writer outranks compression (nice 0 vs 10: CFS gives the writer ~10x the CPU). */
+export const compressionNiceness = 10;
+
 /** Archives one child compresses in turn (each holds two descriptors). */
 const maxBatch = 16;
 
@@ -508,6 +511,14 @@ export class Compressor {
 				child = spawn(process.execPath, [fileURLToPath(childScript), JSON.stringify(jobs)], {
 					stdio: ['ignore', 'pipe', 'inherit', ...batch.flatMap(claim => [claim.tempFd, claim.rawFd])],
 				});
+				// Lower it at once, so that even Node's start-up in the child yields to the writer.
+				try {
+					if (child.pid !== undefined) {
+						os.setPriority(child.pid, compressionNiceness);
+					}
+				} catch {
+					// Exited already, or not permitted: the child lowers itself too.
+				}
 			} catch (error) {
 				resolve({statuses: [], signal: null, error});
 				return;
