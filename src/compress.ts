@@ -13,15 +13,16 @@
 //  5. drop    (under the log's lock): find R by inode again and unlink it, if R + extension is ours.
 // A reader never sees a partial archive under a final name, and the raw data goes only once its
 // compressed copy is durable.
-import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {Worker} from 'node:worker_threads';
 import fsx from 'fs-native-extensions';
 import {archiveExtensions, findArchives} from './archive.js';
 import type {Codec} from './codecs.js';
 import {errnoCode, systemReason} from './errors.js';
+import type {SpawnMessage, SpawnRequest, SpawnResult} from './compress-spawner.js';
 import {FileLock} from './lock.js';
 
 /** What a compression child needs per archive; a batch is passed as a JSON array in its argv. */
@@ -269,6 +270,7 @@ export type RecoveryReport = {
 };
 
 const childScript = new URL('compress-child.js', import.meta.url);
+const spawnerScript = new URL('compress-spawner.js', import.meta.url);
 
 /**
  * Hands claimed archives to compression children, at most `concurrency` at once, and repairs what
@@ -286,6 +288,11 @@ export class Compressor {
 	private readonly base: string;
 	private lock: FileLock | undefined;
 	private scanPending = false;
+	private spawner: Worker | undefined;
+	private readonly spawns = new Map<number, (result: Omit<SpawnResult, 'id'>) => void>();
+	/** Descriptors the main thread closes once the spawner says the child has them. */
+	private readonly spawnFds = new Map<number, number[]>();
+	private lastSpawn = 0;
 	private idle: Array<() => void> = [];
 
 	constructor(private readonly options: CompressorOptions) {
@@ -337,6 +344,8 @@ export class Compressor {
 	}
 
 	close(): void {
+		void this.spawner?.terminate();
+		this.spawner = undefined;
 		this.lock?.close();
 		this.lock = undefined;
 	}
@@ -504,45 +513,8 @@ export class Compressor {
 	private async run(batch: Claim[]): Promise<void> {
 		const codec = this.options.codec!;
 		const jobs: Job[] = batch.map(claim => ({codec, file: this.options.file, lockPath: this.options.lockPath, ino: claim.ino, raw: claim.raw, temp: claim.temp}));
-		const outcome = await new Promise<{statuses: string[]; signal: NodeJS.Signals | null; error?: unknown}>(resolve => {
-			let child;
-			try {
-				// Job i's temp (with its lock) and raw archive are inherited as fds 3 + 2i and 4 + 2i.
-				child = spawn(process.execPath, [fileURLToPath(childScript), JSON.stringify(jobs)], {
-					stdio: ['ignore', 'pipe', 'inherit', ...batch.flatMap(claim => [claim.tempFd, claim.rawFd])],
-				});
-				// Lower it at once, so that even Node's start-up in the child yields to the writer.
-				try {
-					if (child.pid !== undefined) {
-						os.setPriority(child.pid, compressionNiceness);
-					}
-				} catch {
-					// Exited already, or not permitted: the child lowers itself too.
-				}
-			} catch (error) {
-				resolve({statuses: [], signal: null, error});
-				return;
-			} finally {
-				// The child holds its own descriptors now; the temps' locks live on in them.
-				for (const claim of batch) {
-					fs.closeSync(claim.tempFd);
-					fs.closeSync(claim.rawFd);
-				}
-			}
-
-			let output = '';
-			child.stdout?.setEncoding('utf8');
-			child.stdout?.on('data', (text: string) => {
-				output += text;
-			});
-			child.once('error', error => {
-				resolve({statuses: output.split('\n'), signal: null, error});
-			});
-			child.once('close', (_code, signal) => {
-				resolve({statuses: output.split('\n'), signal});
-			});
-		});
-
+		// Job i's temp (with its lock) and raw archive are inherited as fds 3 + 2i and 4 + 2i.
+		const outcome = await this.spawnChild(JSON.stringify(jobs), batch.flatMap(claim => [claim.tempFd, claim.rawFd]));
 		for (const [index, claim] of batch.entries()) {
 			const status = outcome.statuses[index];
 			const name = path.basename(claim.raw);
@@ -559,11 +531,58 @@ export class Compressor {
 			this.report.failed.push(name);
 			if (status !== 'failed') {
 				// The child could not say so itself: it never started, or a signal killed it.
-				const why = outcome.error === undefined ? `compressor killed by ${outcome.signal ?? 'an error'}` : systemReason(outcome.error);
+				const why = outcome.error ?? `compressor killed by ${outcome.signal ?? 'an error'}`;
 				warn(`cannot compress '${claim.raw}': ${why}; kept uncompressed`);
 				this.withLock(() => removeOrphan(claim.temp));
 			}
 		}
+	}
+
+	/** Starts a child through the spawner thread; resolves when the child has exited. */
+	private async spawnChild(jobs: string, fds: number[]): Promise<Omit<SpawnResult, 'id'>> {
+		if (this.spawner === undefined) {
+			this.spawner = new Worker(spawnerScript);
+			this.spawner.on('message', (message: SpawnMessage) => {
+				if (message.kind === 'spawned') {
+					// The child holds its own descriptors now; the temps' locks live on in them.
+					for (const fd of this.spawnFds.get(message.id) ?? []) {
+						fs.closeSync(fd);
+					}
+
+					this.spawnFds.delete(message.id);
+					return;
+				}
+
+				this.spawns.get(message.id)?.(message);
+				this.spawns.delete(message.id);
+				if (this.spawns.size === 0) {
+					this.spawner?.unref();
+				}
+			});
+			this.spawner.on('error', error => {
+				// The spawner itself failed: every child it was watching counts as failed.
+				for (const settle of this.spawns.values()) {
+					settle({statuses: [], signal: null, error: systemReason(error)});
+				}
+
+				this.spawns.clear();
+				for (const fd of [...this.spawnFds.values()].flat()) {
+					fs.closeSync(fd);
+				}
+
+				this.spawnFds.clear();
+				this.spawner = undefined;
+			});
+		}
+
+		const id = ++this.lastSpawn;
+		const request: SpawnRequest = {id, script: fileURLToPath(childScript), jobs, fds, niceness: compressionNiceness};
+		this.spawner.ref();
+		return new Promise(resolve => {
+			this.spawns.set(id, resolve);
+			this.spawnFds.set(id, fds);
+			this.spawner!.postMessage(request);
+		});
 	}
 
 	private lockFile(): FileLock {
