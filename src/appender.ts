@@ -20,6 +20,8 @@ export type AppenderOptions = ArchiveOptions & {
 	mode?: number | undefined;
 	/** Told of each rotation's archive (undefined: deleted by --keep 0), after the lock is released. */
 	onRotated?: ((archive: string | undefined) => void) | undefined;
+	/** Called under the lock with each new archive's path (compression claims it there). */
+	onArchive?: ((archive: string) => void) | undefined;
 };
 
 const fileFlags = fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
@@ -213,7 +215,11 @@ export class Appender {
 
 	/** Under the lock: FILE becomes an archive and a new FILE is opened. */
 	private rotateLocked(): void {
-		this.rotated.push(rotateFile(this.options));
+		const archive = rotateFile(this.options);
+		this.rotated.push(archive);
 		this.openFile();
+		if (archive !== undefined) {
+			this.options.onArchive?.(archive);
+		}
 	}
 }

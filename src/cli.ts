@@ -1,13 +1,14 @@
 // The yargs definition (one exported option table) and main(), which returns the exit status.
 import fs from 'node:fs';
 import yargs, {type Options} from 'yargs';
-import {exitCodeOf, fsFailure, renderError, UsageError} from './errors.js';
+import {exitCodeOf, fsFailure, renderError, RuntimeFailure, UsageError} from './errors.js';
 import type {MaintenanceJob} from './commands/check.js';
 import {parseConfig} from './config.js';
 import type {Interval} from './period.js';
 import type {TimestampFormat} from './timestamp.js';
 import {hasMagic} from './pattern.js';
 import {type ArchiveOptions, namingFor} from './archiving.js';
+import {type CodecName, codecNames, parseCompress, parseLevel, selectCodec} from './codecs.js';
 import {parseDateFormat, parseNamingKind} from './naming.js';
 import {parseCommand, parseCount, parseFlag, parseMode, parsePath, parseSize} from './options.js';
 import {parseDuration, parseInterval} from './period.js';
@@ -94,6 +95,18 @@ export const policyOptions = {
 		requiresArg: true,
 		describe: 'Run CMD (no shell) with the archive path as last argument after each rotation',
 		coerce: single('on-rotate', parseCommand),
+	},
+	compress: {
+		type: 'string',
+		requiresArg: true,
+		describe: `Compress archives in the background: ${codecNames.join(', ')} [default: gzip]`,
+		coerce: single('compress', parseCompress),
+	},
+	'compress-level': {
+		type: 'string',
+		requiresArg: true,
+		describe: 'Compression level: gzip 1-9 [6], brotli 0-11 [5], zstd 1-19 [3]',
+		coerce: single('compress-level', parseLevel),
 	},
 } as const satisfies Record<string, Options>;
 
@@ -199,6 +212,8 @@ type PolicyValues = {
 	lock?: string | undefined;
 	mode?: number | undefined;
 	'on-rotate'?: string | undefined;
+	compress?: CodecName | undefined;
+	'compress-level'?: number | undefined;
 };
 
 /** Time rotation, date names and retention from the parsed options. */
@@ -225,6 +240,7 @@ function policyOf(file: string, values: PolicyValues) {
 		keep: values.keep ?? defaultKeep,
 		mode: values.mode,
 		onRotate: values['on-rotate'],
+		codec: selectCodec(values.compress ?? 'gzip', values['compress-level']),
 		...archiveOptions(values),
 	};
 }
@@ -401,7 +417,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 		.fail((message, error) => {
 			// Coercion errors reach here wrapped by yargs; every failure here is a usage error.
 			const text = error?.message ?? message;
-			throw error instanceof UsageError ? error : new UsageError(usageText(text, argv));
+			throw error instanceof UsageError || error instanceof RuntimeFailure ? error : new UsageError(usageText(text, argv));
 		});
 }
 

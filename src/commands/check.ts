@@ -1,7 +1,12 @@
 // `rotlog check FILE...` for cron: per file, run the maintenance step under the writers' lock
-// (rotate what is due, apply retention), then the hooks. Silent on success; --verbose prints
-// one line per action; a failing file is reported on one line and the others still run.
+// (rotate what is due, apply retention), then compress the archives left raw (the new one, and
+// any a killed writer left) and clear what killed compressions left, then the hooks. Silent on
+// success; --verbose prints one line per action; a failing file is reported on one line and the
+// others still run.
+import fs from 'node:fs';
 import path from 'node:path';
+import type {Codec} from '../codecs.js';
+import {recoverCompressions} from '../compress.js';
 import {renderError} from '../errors.js';
 import {runHook} from '../hooks.js';
 import {describeAction, maintain, type MaintenancePolicy} from '../maintenance.js';
@@ -11,7 +16,7 @@ export type MaintenanceJob = {
 	/** A path or a pattern, as given. */
 	target: string;
 	/** The policy for one file the target names. */
-	policy(file: string): MaintenancePolicy & {onRotate?: string | undefined};
+	policy(file: string): MaintenancePolicy & {onRotate?: string | undefined; codec?: Codec | undefined};
 };
 
 export type MaintenanceRun = {
@@ -47,21 +52,58 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
 
 			done.add(path.resolve(file));
 			const policy = job.policy(file);
+			const hook = async (archive: string) => {
+				if (policy.onRotate === undefined) {
+					return;
+				}
+
+				const failure = await runHook(policy.onRotate, file, archive);
+				if (failure !== undefined) {
+					report(failure);
+				} else if (run.verbose) {
+					process.stdout.write(`ran --on-rotate for '${archive}'\n`);
+				}
+			};
+
 			try {
+				const finals: string[] = [];
 				for (const action of maintain(policy, run.force)) {
 					if (run.verbose) {
 						process.stdout.write(`${describeAction(action)}\n`);
 					}
 
-					// The archive is final once the lock is released (compression, issue 3, will come first).
-					if (action.kind === 'rotated' && action.archive !== undefined && policy.onRotate !== undefined) {
-						const failure = await runHook(policy.onRotate, file, action.archive);
-						if (failure !== undefined) {
-							report(failure);
-						} else if (run.verbose) {
-							process.stdout.write(`ran --on-rotate for '${action.archive}'\n`);
-						}
+					// Without compression the archive is final once the lock is released.
+					if (action.kind === 'rotated' && action.archive !== undefined && policy.codec === undefined) {
+						finals.push(action.archive);
 					}
+				}
+
+				// Nothing of this log exists (maintain() took no lock): nothing to recover either.
+				if (!fs.existsSync(policy.lockPath)) {
+					continue;
+				}
+
+				const recovered = await recoverCompressions({
+					file,
+					lockPath: policy.lockPath,
+					codec: policy.codec,
+					naming: policy,
+					onFinal(archive) {
+						finals.push(archive);
+					},
+				});
+				if (run.verbose) {
+					for (const name of recovered.compressed) {
+						process.stdout.write(`compressed '${path.join(path.dirname(file), name)}'\n`);
+					}
+
+					for (const name of [...recovered.removedRaws, ...recovered.removedTemps]) {
+						process.stdout.write(`removed '${path.join(path.dirname(file), name)}': left by an interrupted compression\n`);
+					}
+				}
+
+				for (const archive of finals) {
+					await hook(archive);
 				}
 			} catch (error) {
 				report(error);

@@ -1,5 +1,8 @@
-// The write mode: stdin and/or FIFOs -> whole lines per source -> batches appended under the lock.
+// The write mode: stdin and/or FIFOs -> whole lines per source -> batches appended under the lock;
+// archives compressed in the background; hooks run once an archive is final.
 import {Appender, type AppenderOptions} from '../appender.js';
+import type {Codec} from '../codecs.js';
+import {Compressor} from '../compress.js';
 import {renderError} from '../errors.js';
 import {runHook} from '../hooks.js';
 import {openInputs, type InputOptions} from '../sources/inputs.js';
@@ -7,6 +10,8 @@ import {Tee} from '../tee.js';
 import {formatTimestamp, stampLines, type TimestampFormat} from '../timestamp.js';
 
 export type WriteOptions = InputOptions & AppenderOptions & {
+	/** Undefined: archives stay uncompressed. */
+	codec?: Codec | undefined;
 	/** --on-rotate CMD. */
 	onRotate?: string | undefined;
 	tee?: boolean | undefined;
@@ -27,7 +32,7 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 
 	// Hooks run while writing goes on; the process waits for them before it exits.
 	const hooks = new Set<Promise<void>>();
-	const onRotated = (archive: string | undefined) => {
+	const onFinal = (archive: string | undefined) => {
 		if (options.onRotate === undefined || archive === undefined) {
 			return;
 		}
@@ -42,7 +47,16 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 		hooks.add(hook);
 	};
 
-	const appender = new Appender({...options, onRotated});
+	// An archive is final once rotated when nothing compresses it, else once its compression is
+	// done (or has failed, leaving it raw).
+	const compressor = new Compressor({file: options.file, lockPath: options.lockPath, codec: options.codec, naming: options, onFinal});
+	const appender = new Appender({
+		...options,
+		onArchive(archive) {
+			compressor.archived(archive);
+		},
+		onRotated: options.codec === undefined ? onFinal : undefined,
+	});
 	const tee = options.tee ? new Tee() : undefined;
 	const format = options.timestamp;
 	const append = (lines: Buffer) => {
@@ -77,7 +91,10 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			process.off('SIGINT', onSignal);
 			process.off('SIGHUP', onHangup);
 			process.off('SIGUSR1', onRotateSignal);
-			void Promise.all(hooks).then(() => {
+			// Exit once the compressions this process started are finished (or failed), then its hooks.
+			void compressor.drain().finally(() => {
+				compressor.close();
+			}).then(async () => Promise.all(hooks)).then(() => {
 				if (error === undefined) {
 					resolve(0);
 				} else {

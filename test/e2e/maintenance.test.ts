@@ -1,6 +1,7 @@
 // rotate, check and --config end to end: real processes, real files.
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import test from 'ava';
 import {allLines, checkNumbered, numberedLines, run, rotlog, tempDirectory} from './helpers.js';
 import {execa} from 'execa';
@@ -9,14 +10,14 @@ test('rotate: FILE becomes FILE.1, a new empty FILE is there, an empty FILE is n
 	const directory = tempDirectory();
 	const file = path.join(directory, 'app.log');
 	fs.writeFileSync(file, 'one\n');
-	const first = await run(['rotate', file]);
+	const first = await run(['rotate', file, '--compress', 'none']);
 	t.is(first.exitCode, 0);
 	t.is(first.stdout, '');
 	t.is(first.stderr, '');
 	t.is(fs.readFileSync(`${file}.1`, 'utf8'), 'one\n');
 	t.is(fs.readFileSync(file, 'utf8'), '');
 
-	const again = await run(['rotate', file, '--verbose']);
+	const again = await run(['rotate', file, '--verbose', '--compress', 'none']);
 	t.is(again.exitCode, 0);
 	t.is(again.stdout, '');
 	t.false(fs.existsSync(`${file}.2`));
@@ -35,7 +36,7 @@ test('rotate honours --keep, ends a torn last line, and --verbose names each act
 	const file = path.join(directory, 'app.log');
 	for (let n = 1; n <= 4; n++) {
 		fs.writeFileSync(file, n === 4 ? 'torn' : `${n}\n`);
-		const result = await run(['rotate', file, '--keep', '2', '-v']);
+		const result = await run(['rotate', file, '--keep', '2', '-v', '--compress', 'none']);
 		t.is(result.exitCode, 0, result.stderr);
 		const removed = n >= 3 ? `removed '${file}.2': retention\n` : '';
 		t.is(result.stdout, `${removed}rotated '${file}' to '${file}.1': forced, ${n === 4 ? 5 : 2} bytes`);
@@ -58,7 +59,7 @@ test('check: silent, rotates only what is due, expands patterns itself, applies 
 	}
 
 	fs.writeFileSync(path.join(directory, 'other.txt'), 'z\n');
-	const result = await run(['check', path.join(directory, '*.log'), '--max', '100', '--keep', '3']);
+	const result = await run(['check', path.join(directory, '*.log'), '--max', '100', '--keep', '3', '--compress', 'none']);
 	t.is(result.exitCode, 0, result.stderr);
 	t.is(result.stdout, '');
 	t.is(result.stderr, '');
@@ -70,7 +71,7 @@ test('check: silent, rotates only what is due, expands patterns itself, applies 
 
 	// [..] and ? patterns, relative to the working directory, --verbose.
 	fs.writeFileSync(big, 'x'.repeat(100) + '\n');
-	const verbose = await run(['check', 'b?g.[a-l]og', 's[!x]all.log', '--max', '100', '-v'], {cwd: directory});
+	const verbose = await run(['check', 'b?g.[a-l]og', 's[!x]all.log', '--max', '100', '-v', '--compress', 'none'], {cwd: directory});
 	t.is(verbose.exitCode, 0, verbose.stderr);
 	t.is(verbose.stdout, 'rotated \'big.log\' to \'big.log.1\': size, 101 bytes');
 });
@@ -83,7 +84,7 @@ test('check: wildcards in directory components too', async t => {
 	}
 
 	fs.writeFileSync(path.join(directory, 'app.log'), 'top\n');
-	const result = await run(['check', path.join(directory, 'w*', '*.log'), '--max', '1', '-v']);
+	const result = await run(['check', path.join(directory, 'w*', '*.log'), '--max', '1', '-v', '--compress', 'none']);
 	t.is(result.exitCode, 0, result.stderr);
 	t.deepEqual(result.stdout.replaceAll(directory, '').split('\n'), [
 		'rotated \'/web/app.log\' to \'/web/app.log.1\': size, 4 bytes',
@@ -102,7 +103,7 @@ test('check: a failure on one file is one line, the others are still done, exit 
 	}
 
 	fs.writeFileSync(config, JSON.stringify({
-		defaults: {max: '4'},
+		defaults: {max: '4', compress: 'none'},
 		files: [logs[0], {path: logs[1], lock: path.join(directory, 'missing', 'b.lock')}, {path: path.join(directory, 'c.*')}, path.join(directory, 'nothing*')],
 	}));
 	const result = await run(['check', '--config', config]);
@@ -147,7 +148,7 @@ test('--config: a bad key or value is named, exit 2', async t => {
 test('rotate and check, 100 runs in all, while three writers write: nothing lost, nothing torn', async t => {
 	const directory = tempDirectory();
 	const file = path.join(directory, 'app.log');
-	const writers = [0, 1, 2].map(() => execa(rotlog, [file, '--max', '4K', '--keep', '100000'], {stdin: 'pipe', reject: false}));
+	const writers = [0, 1, 2].map(() => execa(rotlog, [file, '--max', '4K', '--keep', '100000', '--compress', 'none'], {stdin: 'pipe', reject: false}));
 	let stop = false;
 	const counts = [0, 0, 0];
 	const feeders = writers.map(async (writer, index) => {
@@ -174,8 +175,8 @@ test('rotate and check, 100 runs in all, while three writers write: nothing lost
 		}
 	};
 
-	const rotate = ['rotate', file, '--keep', '100000', '-v'];
-	const check = ['check', file, '--max', '1K', '--keep', '100000', '-v'];
+	const rotate = ['rotate', file, '--keep', '100000', '-v', '--compress', 'none'];
+	const check = ['check', file, '--max', '1K', '--keep', '100000', '-v', '--compress', 'none'];
 	const started = Date.now();
 	await Promise.all([loop(rotate), loop(check), loop(rotate), loop(check)]);
 	t.log(`100 runs in ${Date.now() - started} ms, ${rotated} rotations`);
@@ -187,4 +188,24 @@ test('rotate and check, 100 runs in all, while three writers write: nothing lost
 
 	t.true(rotated > 50, `only ${rotated} rotations by rotate/check`);
 	t.is(checkNumbered(allLines(file), counts), undefined);
+});
+
+test('check compresses the archive it made (gzip by default) and runs --on-rotate on the final .gz', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	const record = path.join(directory, 'hook.out');
+	const hook = path.join(directory, 'hook.sh');
+	fs.writeFileSync(hook, `#!/bin/sh\necho "$1" >> '${record}'\n`, {mode: 0o755});
+	fs.writeFileSync(file, 'one\ntwo\n');
+	const result = await run(['check', file, '--max', '4', '-v', '--on-rotate', hook]);
+	t.is(result.exitCode, 0, result.stderr);
+	t.is(zlib.gunzipSync(fs.readFileSync(`${file}.1.gz`)).toString(), 'one\ntwo\n');
+	t.false(fs.existsSync(`${file}.1`));
+	t.is(fs.readFileSync(record, 'utf8'), `${file}.1.gz\n`);
+	t.deepEqual(result.stdout.split('\n'), [
+		`rotated '${file}' to '${file}.1': size, 8 bytes`,
+		`compressed '${file}.1'`,
+		`ran --on-rotate for '${file}.1.gz'`,
+	]);
+	t.deepEqual(fs.readdirSync(directory).filter(name => name.startsWith('.')), []);
 });

@@ -9,7 +9,7 @@ import {rotlog, run, tempDirectory, until} from './helpers.js';
 const read = (file: string) => fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
 
 function writer(file: string, args: string[] = []) {
-	return execa(rotlog, [file, ...args], {stdin: 'pipe', reject: false});
+	return execa(rotlog, [file, '--compress', 'none', ...args], {stdin: 'pipe', reject: false});
 }
 
 test('SIGUSR1 rotates now, SIGHUP reopens FILE, SIGTERM writes the partial line and exits 0', async t => {
@@ -20,7 +20,8 @@ test('SIGUSR1 rotates now, SIGHUP reopens FILE, SIGTERM writes the partial line 
 	await until(() => read(file) === 'one\n', 'the first line');
 	child.kill('SIGUSR1');
 	await until(() => read(`${file}.1`) === 'one\n', 'the rotation');
-	t.true(fs.existsSync(file));
+	// The new FILE is created right after the rename.
+	await until(() => fs.existsSync(file), 'the new FILE');
 
 	// Moved away by another tool: SIGHUP makes rotlog open FILE by name again at once.
 	fs.renameSync(file, path.join(directory, 'moved.log'));
@@ -42,7 +43,7 @@ test('--on-rotate runs CMD with the archive path and environment; a failure is o
 	// The hook records its arguments and environment.
 	fs.writeFileSync(hook, `#!/bin/sh\necho "$1|$2|$ROTLOG_FILE|$ROTLOG_ARCHIVE" >> '${record}'\n`, {mode: 0o755});
 	const input = Array.from({length: 30}, (_, n) => `line ${n}\n`).join('');
-	const result = await execa(rotlog, [file, '--max', '64', '--keep', '100', '--on-rotate', `${hook} tag`], {input, reject: false});
+	const result = await execa(rotlog, [file, '--max', '64', '--keep', '100', '--compress', 'none', '--on-rotate', `${hook} tag`], {input, reject: false});
 	t.is(result.exitCode, 0, result.stderr);
 	const lines = read(record).trim().split('\n');
 	t.true(lines.length >= 3, read(record));
@@ -52,16 +53,17 @@ test('--on-rotate runs CMD with the archive path and environment; a failure is o
 
 	const failing = await execa(rotlog, [file, '--max', '64', '--on-rotate', 'false'], {input, reject: false});
 	t.is(failing.exitCode, 0);
-	t.regex(failing.stderr, /^rotlog: --on-rotate 'false' failed for '.*app\.log\.1': exit status 1$/m);
+	// Compressed (gzip by default): the hook runs once the archive is final, under its name then.
+	t.regex(failing.stderr, /^rotlog: --on-rotate 'false' failed for '.*app\.log\.\d+\.gz': exit status 1$/m);
 	for (const line of failing.stderr.split('\n')) {
-		t.regex(line, /^rotlog: --on-rotate 'false' failed for '.*app\.log\.1': exit status 1$/);
+		t.regex(line, /^rotlog: --on-rotate 'false' failed for '.*app\.log\.\d+\.gz': exit status 1$/);
 	}
 
 	t.true(read(file).endsWith('line 29\n'));
 
 	const missing = await execa(rotlog, ['rotate', file, '--on-rotate', path.join(directory, 'no-such-hook')], {reject: false});
 	t.is(missing.exitCode, 1);
-	t.regex(missing.stderr, /^rotlog: --on-rotate '.*no-such-hook' failed for '.*app\.log\.1': .+$/);
+	t.regex(missing.stderr, /^rotlog: --on-rotate '.*no-such-hook' failed for '.*app\.log\.1\.gz': .+$/);
 });
 
 test('--tee copies to stdout; when stdout closes, logging goes on', async t => {
@@ -106,12 +108,12 @@ test('--timestamp prefixes each line (iso by default, or unix); FILE stays an ar
 test('--mode sets the mode of created files; archives keep it', async t => {
 	const directory = tempDirectory();
 	const file = path.join(directory, 'app.log');
-	await execa(rotlog, [file, '--mode', '0600', '--max', '8'], {input: 'first\nsecond\n'});
+	await execa(rotlog, [file, '--mode', '0600', '--max', '8', '--compress', 'none'], {input: 'first\nsecond\n'});
 	const mode = (name: string) => fs.statSync(name).mode & 0o777;
 	t.is(mode(file), 0o600);
 	t.is(mode(`${file}.1`), 0o600);
 	t.is(mode(`${file}.lock`), 0o600);
-	const rotated = await run(['rotate', file, '--mode', '0640']);
+	const rotated = await run(['rotate', file, '--mode', '0640', '--compress', 'none']);
 	t.is(rotated.exitCode, 0);
 	t.is(mode(`${file}.1`), 0o600);
 	// 0640 less the umask.

@@ -1,0 +1,688 @@
+// Background compression and the swap-in of the finished archive (issue 3).
+//
+// The protocol, step by step (each step can be resumed by `recoverLeftovers` after a crash):
+//  1. claim   (under the log's lock, right after the rotation that made the raw archive): open the
+//             raw archive, create the hidden temp `.BASE.compress.INODE` next to it (O_EXCL,
+//             O_NOFOLLOW, the raw archive's mode) and take a kernel lock on it. The lock marks the
+//             temp as live; the kernel drops it when its holder dies, which makes it an orphan.
+//  2. compress (no lock, in a child process at a lower priority): raw -> temp, then fsync the temp.
+//  3. swap    (under the log's lock): find the raw archive's current name R by its inode (rotations
+//             shift numbered names meanwhile); rename the temp to R + extension. If R is gone
+//             (retention deleted it) or R already has a compressed copy, discard the temp.
+//  4. fsync the directory (no lock), so the compressed name is durable.
+//  5. drop    (under the log's lock): find R by inode again and unlink it, if R + extension is ours.
+// A reader never sees a partial archive under a final name, and the raw data goes only once its
+// compressed copy is durable.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {Worker} from 'node:worker_threads';
+import fsx from 'fs-native-extensions';
+import {archiveExtensions} from './archive.js';
+import {archiveGroups, type ArchiveOptions} from './archiving.js';
+import type {Codec} from './codecs.js';
+import {errnoCode, systemReason} from './errors.js';
+import type {SpawnMessage, SpawnRequest, SpawnResult} from './compress-spawner.js';
+import {FileLock} from './lock.js';
+
+/** What a compression child needs per archive; a batch is passed as a JSON array in its argv. */
+export type Job = {
+	codec: Codec;
+	file: string;
+	lockPath: string;
+	/** The raw archive's inode: its identity while its name shifts. */
+	ino: number;
+	/** The raw archive's path when it was claimed (for messages). */
+	raw: string;
+	temp: string;
+};
+
+/** What the compression child prints, one line per job, in order. */
+export type JobStatus = 'compressed' | 'discarded' | 'failed';
+
+/** How much the writer outranks compression (nice 0 vs 10: CFS gives the writer ~10x the CPU). */
+export const compressionNiceness = 10;
+
+/** Archives one child compresses in turn (each holds two descriptors). */
+const maxBatch = 16;
+
+const tempMarker = '.compress.';
+
+/** The temp file's name for the raw archive with inode `ino`: hidden, never starting with `base`. */
+export function tempName(base: string, ino: number): string {
+	return `.${base}${tempMarker}${ino}`;
+}
+
+/** The inode a temp name belongs to, or undefined when `name` is not one of `base`'s temps. */
+export function tempInode(base: string, name: string): number | undefined {
+	const prefix = `.${base}${tempMarker}`;
+	if (!name.startsWith(prefix)) {
+		return undefined;
+	}
+
+	const digits = name.slice(prefix.length);
+	return /^\d+$/.test(digits) ? Number(digits) : undefined;
+}
+
+/**
+ * The current name of the archive with inode `ino` among `base`'s files, or undefined when it is
+ * gone. Any `BASE.*` name qualifies, so numbered and date-named archives are found alike; raw
+ * archives, or with `compressed` the compressed ones.
+ */
+export function findByInode(directory: string, base: string, ino: number, compressed = false): string | undefined {
+	for (const name of fs.readdirSync(directory)) {
+		if (!name.startsWith(`${base}.`) || archiveExtensions.some(extension => name.endsWith(extension)) !== compressed) {
+			continue;
+		}
+
+		const stats = fs.lstatSync(path.join(directory, name), {throwIfNoEntry: false});
+		if (stats?.isFile() && stats.ino === ino) {
+			return name;
+		}
+	}
+
+	return undefined;
+}
+
+/** The compressed copies of archive `name` that exist now. */
+function compressedCopies(directory: string, name: string): string[] {
+	return archiveExtensions
+		.map(extension => `${name}${extension}`)
+		.filter(copy => fs.existsSync(path.join(directory, copy)));
+}
+
+const tempFlags = fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+const rawFlags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW;
+
+/**
+ * Removes the temp at `temp` if nobody holds its lock (its writer died); true when it is gone.
+ * Run under the log's lock, so that no claim can create a new temp of the same name meanwhile.
+ */
+export function removeOrphan(temp: string): boolean {
+	let fd: number;
+	try {
+		fd = fs.openSync(temp, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
+	} catch (error) {
+		return errnoCode(error) === 'ENOENT';
+	}
+
+	try {
+		if (!fsx.tryLock(fd)) {
+			return false;
+		}
+
+		fs.unlinkSync(temp);
+		return true;
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+/** A claimed raw archive: the raw open for reading, the temp created and locked. */
+/** A raw archive claimed for compression; `tempIno` becomes the compressed archive's inode. */
+export type Claim = {raw: string; ino: number; rawFd: number; temp: string; tempFd: number; tempIno: number};
+
+/**
+ * Step 1, under the log's lock: claims the raw archive at `raw` unless a live temp already claims
+ * it (then undefined). `expectedIno`, when given, must still be the raw's inode.
+ */
+export function claimLocked(raw: string, base: string, expectedIno?: number): Claim | undefined {
+	const rawFd = fs.openSync(raw, rawFlags);
+	try {
+		const stats = fs.fstatSync(rawFd);
+		if (!stats.isFile() || (expectedIno !== undefined && stats.ino !== expectedIno)) {
+			fs.closeSync(rawFd);
+			return undefined;
+		}
+
+		const temp = path.join(path.dirname(raw), tempName(base, stats.ino));
+		const tempFd = createTemp(temp, stats.mode & 0o7777);
+		if (tempFd === undefined) {
+			fs.closeSync(rawFd);
+			return undefined;
+		}
+
+		return {raw, ino: stats.ino, rawFd, temp, tempFd, tempIno: fs.fstatSync(tempFd).ino};
+	} catch (error) {
+		fs.closeSync(rawFd);
+		throw error;
+	}
+}
+
+function createTemp(temp: string, mode: number): number | undefined {
+	for (let attempt = 0; attempt < 2; attempt++) {
+		let fd: number;
+		try {
+			fd = fs.openSync(temp, tempFlags, mode);
+		} catch (error) {
+			// An orphan of a killed compression (or of a reused inode) blocks the name: clear it once.
+			if (errnoCode(error) === 'EEXIST' && attempt === 0 && removeOrphan(temp)) {
+				continue;
+			}
+
+			if (errnoCode(error) === 'EEXIST') {
+				return undefined;
+			}
+
+			throw error;
+		}
+
+		if (!fsx.tryLock(fd)) {
+			fs.closeSync(fd);
+			return undefined;
+		}
+
+		fs.fchmodSync(fd, mode);
+		return fd;
+	}
+
+	return undefined;
+}
+
+export type SwapResult = 'compressed' | 'discarded';
+
+/**
+ * Steps 3 to 5 for a finished, fsynced temp; run by the compression child. `beforeDrop` is a
+ * test hook that runs between the rename and the raw archive's removal.
+ */
+export async function swapIn(job: Job, tempFd: number, lock: FileLock, beforeDrop?: () => Promise<void>): Promise<SwapResult> {
+	const directory = path.dirname(job.file);
+	const base = path.basename(job.file);
+	let finalName: string | undefined;
+	lock.acquire();
+	try {
+		const current = findByInode(directory, base, job.ino);
+		if (current !== undefined && compressedCopies(directory, current).length === 0) {
+			finalName = `${current}${job.codec.extension}`;
+			fs.renameSync(job.temp, path.join(directory, finalName));
+		}
+	} catch (error) {
+		fs.rmSync(job.temp, {force: true});
+		throw error;
+	} finally {
+		lock.release();
+	}
+
+	if (finalName === undefined) {
+		// Retention deleted the archive meanwhile, or another process compressed it first.
+		fs.rmSync(job.temp, {force: true});
+		return 'discarded';
+	}
+
+	fsyncDirectory(directory);
+	await beforeDrop?.();
+	dropRaw(directory, base, job.ino, fs.fstatSync(tempFd).ino, lock);
+	return 'compressed';
+}
+
+export function fsyncDirectory(directory: string): void {
+	const fd = fs.openSync(directory, fs.constants.O_RDONLY);
+	try {
+		fs.fsyncSync(fd);
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+/**
+ * Step 5: unlinks the raw archive `ino` if a durable compressed copy sits next to it (`copyIno`:
+ * that copy's inode, when the caller made it; otherwise any compressed copy counts).
+ */
+function dropRaw(directory: string, base: string, ino: number, copyIno: number | undefined, lock: FileLock): boolean {
+	lock.acquire();
+	try {
+		const current = findByInode(directory, base, ino);
+		if (current === undefined) {
+			return false;
+		}
+
+		const copy = compressedCopies(directory, current).find(name => copyIno === undefined || fs.statSync(path.join(directory, name)).ino === copyIno);
+		if (copy === undefined) {
+			return false;
+		}
+
+		fs.unlinkSync(path.join(directory, current));
+		return true;
+	} finally {
+		lock.release();
+	}
+}
+
+export type CompressorOptions = {
+	file: string;
+	lockPath: string;
+	/** Undefined: compress nothing, only clean up what killed compressions left. */
+	codec: Codec | undefined;
+	/** Compressions running at once; default one per core. */
+	concurrency?: number;
+	/** How archives are named (numbered by default), to find raw ones left behind. */
+	naming?: ArchiveOptions | undefined;
+	/** Told of each archive this compressor made final: compressed, or kept raw after a failure. */
+	onFinal?: ((archive: string) => void) | undefined;
+};
+
+/** What a recovery (and the compressions it started) did, by file name. */
+export type RecoveryReport = {
+	/** Raw archives now compressed. */
+	compressed: string[];
+	/** Raw archives removed because a compressed copy already existed. */
+	removedRaws: string[];
+	/** Orphaned temp files removed. */
+	removedTemps: string[];
+	/** Raw archives whose compression failed (kept uncompressed; the reason went to stderr). */
+	failed: string[];
+	/** Raw archives that a live process is compressing now, left alone. */
+	busy: string[];
+};
+
+const childScript = new URL('compress-child.js', import.meta.url);
+const spawnerScript = new URL('compress-spawner.js', import.meta.url);
+
+/**
+ * Hands claimed archives to compression children, at most `concurrency` at once, and repairs what
+ * killed compressions left behind. One per writer process; `drain()` waits for everything started.
+ */
+export class Compressor {
+	readonly report: RecoveryReport = {compressed: [], removedRaws: [], removedTemps: [], failed: [], busy: []};
+	private readonly queue: Claim[] = [];
+	private readonly running = new Set<Promise<void>>();
+	/** Recovery steps waiting for a disk flush. */
+	private readonly background = new Set<Promise<void>>();
+	private readonly failedInodes = new Set<number>();
+	private readonly concurrency: number;
+	private readonly directory: string;
+	private readonly base: string;
+	private lock: FileLock | undefined;
+	private scanPending = false;
+	private spawner: Worker | undefined;
+	private readonly spawns = new Map<number, (result: Omit<SpawnResult, 'id'>) => void>();
+	/** Descriptors the main thread closes once the spawner says the child has them. */
+	private readonly spawnFds = new Map<number, number[]>();
+	private lastSpawn = 0;
+	private idle: Array<() => void> = [];
+
+	constructor(private readonly options: CompressorOptions) {
+		this.concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());
+		this.directory = path.dirname(options.file);
+		this.base = path.basename(options.file);
+	}
+
+	/**
+	 * Called under the log's lock right after a rotation made `archive`: claim it now (cheap: one
+	 * open, one O_EXCL create, one lock), start it and look for leftovers once the lock is released.
+	 */
+	archived(archive: string): void {
+		if (this.options.codec !== undefined) {
+			try {
+				const claim = claimLocked(archive, this.base);
+				if (claim) {
+					this.queue.push(claim);
+				}
+			} catch (error) {
+				const ino = fs.statSync(archive, {throwIfNoEntry: false})?.ino;
+				if (ino !== undefined) {
+					this.failedInodes.add(ino);
+				}
+
+				warn(`cannot compress '${archive}': ${systemReason(error)}; kept uncompressed`);
+			}
+		}
+
+		if (!this.scanPending) {
+			this.scanPending = true;
+			setImmediate(() => {
+				this.scanPending = false;
+				this.recoverLeftovers();
+				this.pump();
+			});
+		}
+	}
+
+	/** Resolves once no compression is pending or running. */
+	async drain(): Promise<void> {
+		if (this.isIdle()) {
+			return;
+		}
+
+		return new Promise(resolve => {
+			this.idle.push(resolve);
+		});
+	}
+
+	close(): void {
+		void this.spawner?.terminate();
+		this.spawner = undefined;
+		this.lock?.close();
+		this.lock = undefined;
+	}
+
+	/**
+	 * Finishes or removes what killed compressions left: orphaned temps (nobody holds their lock)
+	 * are removed, a raw archive next to its compressed copy is removed once that copy is fsynced,
+	 * and other raw archives are claimed for compression (when this compressor has a codec).
+	 */
+	recoverLeftovers(): void {
+		try {
+			this.scan();
+		} catch (error) {
+			warn(`cannot recover compressions in '${this.directory}': ${systemReason(error)}`);
+		}
+	}
+
+	private scan(): void {
+		const names = fs.readdirSync(this.directory);
+		const temps = new Map<number, string>();
+		for (const name of names) {
+			const ino = tempInode(this.base, name);
+			if (ino !== undefined) {
+				temps.set(ino, path.join(this.directory, name));
+			}
+		}
+
+		const present = new Set(names);
+		const duplicates: Array<{ino: number; copy: string; name: string}> = [];
+		const unclaimed: Array<{ino: number; name: string}> = [];
+		// Raw archives under the naming in use, numbered or dated.
+		const raws = archiveGroups(this.base, this.options.naming ?? {}, names).flat().filter(name => !archiveExtensions.some(extension => name.endsWith(extension)));
+		for (const name of raws) {
+			const stats = fs.lstatSync(path.join(this.directory, name), {throwIfNoEntry: false});
+			if (!stats?.isFile()) {
+				continue;
+			}
+
+			const copy = archiveExtensions.map(extension => `${name}${extension}`).find(candidate => present.has(candidate));
+			if (copy !== undefined) {
+				duplicates.push({ino: stats.ino, copy, name});
+			} else if (this.options.codec !== undefined && !this.failedInodes.has(stats.ino)) {
+				unclaimed.push({ino: stats.ino, name});
+			}
+		}
+
+		// Temps that are live now (their holder probes as locked) need nothing; others are rechecked under the lock.
+		const suspects = [...temps.values()].filter(temp => !isLocked(temp));
+		for (const {ino, name} of unclaimed) {
+			const temp = temps.get(ino);
+			if (temp !== undefined && !suspects.includes(temp)) {
+				this.report.busy.push(name);
+			}
+		}
+
+		if (duplicates.length > 0) {
+			const finishing = this.dropDuplicates(duplicates)
+				.catch((error: unknown) => {
+					warn(`cannot recover compressions in '${this.directory}': ${systemReason(error)}`);
+				})
+				.finally(() => {
+					this.background.delete(finishing);
+					this.pump();
+				});
+			this.background.add(finishing);
+		}
+
+		const toClaim = unclaimed.filter(({ino}) => !temps.has(ino) || suspects.includes(temps.get(ino)!));
+		if (suspects.length === 0 && toClaim.length === 0) {
+			return;
+		}
+
+		// Under the lock, names are stable: each step below finds its archive by inode again.
+		const lock = this.lockFile();
+		lock.acquire();
+		try {
+			for (const temp of suspects) {
+				if (removeOrphan(temp)) {
+					this.report.removedTemps.push(path.basename(temp));
+				}
+			}
+
+			for (const {ino, name} of toClaim) {
+				const current = findByInode(this.directory, this.base, ino);
+				if (current === undefined || compressedCopies(this.directory, current).length > 0) {
+					continue;
+				}
+
+				try {
+					const claim = claimLocked(path.join(this.directory, current), this.base, ino);
+					if (claim) {
+						this.queue.push(claim);
+					} else {
+						this.report.busy.push(name);
+					}
+				} catch (error) {
+					// Say it once per archive, not at every rotation.
+					this.failedInodes.add(ino);
+					this.report.failed.push(name);
+					warn(`cannot compress '${path.join(this.directory, current)}': ${systemReason(error)}; kept uncompressed`);
+				}
+			}
+		} finally {
+			lock.release();
+		}
+	}
+
+	/**
+	 * A raw archive next to its compressed copy: a compression was killed between its rename and
+	 * its unlink, or a live one is about to unlink. The copy and the directory are fsynced first (on
+	 * the thread pool: a writer's thread never waits for a disk flush), then the raw goes.
+	 */
+	private async dropDuplicates(duplicates: Array<{ino: number; copy: string; name: string}>): Promise<void> {
+		for (const {copy} of duplicates) {
+			await fsyncFile(path.join(this.directory, copy));
+		}
+
+		await fsyncFile(this.directory);
+		const lock = this.lockFile();
+		lock.acquire();
+		try {
+			for (const {ino, name} of duplicates) {
+				const current = findByInode(this.directory, this.base, ino);
+				if (current !== undefined && compressedCopies(this.directory, current).length > 0) {
+					fs.unlinkSync(path.join(this.directory, current));
+					this.report.removedRaws.push(name);
+				}
+			}
+		} finally {
+			lock.release();
+		}
+	}
+
+	/**
+	 * Starts queued compressions, at most `concurrency` children at once. A backlog is split evenly
+	 * over the free children, each compressing its share in turn, so that a child's start-up (~0.1 s
+	 * of CPU for Node) is paid once per batch rather than once per archive.
+	 */
+	pump(): void {
+		while (this.running.size < this.concurrency && this.queue.length > 0) {
+			const share = Math.ceil(this.queue.length / (this.concurrency - this.running.size));
+			const batch = this.queue.splice(0, Math.min(share, maxBatch));
+			const run = this.run(batch).finally(() => {
+				this.running.delete(run);
+				this.pump();
+			});
+			this.running.add(run);
+		}
+
+		if (this.isIdle()) {
+			const waiting = this.idle;
+			this.idle = [];
+			for (const resolve of waiting) {
+				resolve();
+			}
+		}
+	}
+
+	private isIdle(): boolean {
+		return this.queue.length === 0 && this.running.size === 0 && this.background.size === 0 && !this.scanPending;
+	}
+
+	private async run(batch: Claim[]): Promise<void> {
+		const codec = this.options.codec!;
+		const jobs: Job[] = batch.map(claim => ({codec, file: this.options.file, lockPath: this.options.lockPath, ino: claim.ino, raw: claim.raw, temp: claim.temp}));
+		// Job i's temp (with its lock) and raw archive are inherited as fds 3 + 2i and 4 + 2i.
+		const outcome = await this.spawnChild(JSON.stringify(jobs), batch.flatMap(claim => [claim.tempFd, claim.rawFd]));
+		for (const [index, claim] of batch.entries()) {
+			const status = outcome.statuses[index];
+			const name = path.basename(claim.raw);
+			if (status === 'compressed') {
+				this.report.compressed.push(name);
+				this.announce(claim.tempIno, true);
+				continue;
+			}
+
+			if (status === 'discarded') {
+				continue;
+			}
+
+			this.failedInodes.add(claim.ino);
+			this.report.failed.push(name);
+			if (status !== 'failed') {
+				// The child could not say so itself: it never started, or a signal killed it.
+				const why = outcome.error ?? `compressor killed by ${outcome.signal ?? 'an error'}`;
+				warn(`cannot compress '${claim.raw}': ${why}; kept uncompressed`);
+				this.withLock(() => removeOrphan(claim.temp));
+			}
+
+			this.announce(claim.ino, false);
+		}
+	}
+
+	/** Tells onFinal the archive's current name (rotations may have shifted it meanwhile). */
+	private announce(ino: number, compressed: boolean): void {
+		if (this.options.onFinal === undefined) {
+			return;
+		}
+
+		const name = findByInode(this.directory, this.base, ino, compressed);
+		if (name !== undefined) {
+			this.options.onFinal(path.join(this.directory, name));
+		}
+	}
+
+	/** Starts a child through the spawner thread; resolves when the child has exited. */
+	private async spawnChild(jobs: string, fds: number[]): Promise<Omit<SpawnResult, 'id'>> {
+		if (this.spawner === undefined) {
+			this.spawner = new Worker(spawnerScript);
+			this.spawner.on('message', (message: SpawnMessage) => {
+				if (message.kind === 'spawned') {
+					// The child holds its own descriptors now; the temps' locks live on in them.
+					for (const fd of this.spawnFds.get(message.id) ?? []) {
+						fs.closeSync(fd);
+					}
+
+					this.spawnFds.delete(message.id);
+					return;
+				}
+
+				this.spawns.get(message.id)?.(message);
+				this.spawns.delete(message.id);
+				if (this.spawns.size === 0) {
+					this.spawner?.unref();
+				}
+			});
+			this.spawner.on('error', error => {
+				// The spawner itself failed: every child it was watching counts as failed.
+				for (const settle of this.spawns.values()) {
+					settle({statuses: [], signal: null, error: systemReason(error)});
+				}
+
+				this.spawns.clear();
+				for (const fd of [...this.spawnFds.values()].flat()) {
+					fs.closeSync(fd);
+				}
+
+				this.spawnFds.clear();
+				this.spawner = undefined;
+			});
+		}
+
+		const id = ++this.lastSpawn;
+		const request: SpawnRequest = {id, script: fileURLToPath(childScript), jobs, fds, niceness: compressionNiceness};
+		this.spawner.ref();
+		return new Promise(resolve => {
+			this.spawns.set(id, resolve);
+			this.spawnFds.set(id, fds);
+			this.spawner!.postMessage(request);
+		});
+	}
+
+	private lockFile(): FileLock {
+		this.lock ??= new FileLock(this.options.lockPath);
+		return this.lock;
+	}
+
+	private withLock<T>(action: () => T): T | undefined {
+		try {
+			const lock = this.lockFile();
+			lock.acquire();
+			try {
+				return action();
+			} finally {
+				lock.release();
+			}
+		} catch {
+			return undefined;
+		}
+	}
+}
+
+/** True when somebody holds the kernel lock on `file` (false also when it is gone). */
+function isLocked(file: string): boolean {
+	let fd: number;
+	try {
+		fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
+	} catch {
+		return false;
+	}
+
+	try {
+		if (fsx.tryLock(fd)) {
+			fsx.unlock(fd);
+			return false;
+		}
+
+		return true;
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+/** Fsyncs `file` (or a directory) on the thread pool, if it still exists: retention may have deleted it. */
+async function fsyncFile(file: string): Promise<void> {
+	let handle: fs.promises.FileHandle;
+	try {
+		handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+	} catch (error) {
+		if (errnoCode(error) === 'ENOENT') {
+			return;
+		}
+
+		throw error;
+	}
+
+	try {
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+}
+
+export function warn(message: string): void {
+	process.stderr.write(`rotlog: ${message}\n`);
+}
+
+/**
+ * Crash recovery for `rotlog check` and tests: removes orphaned temps and raw archives that already
+ * have a compressed copy, compresses the other raw archives with `codec` (none: leaves them), and
+ * waits for those compressions. Live compressions of other processes are left alone.
+ */
+export async function recoverCompressions(options: CompressorOptions): Promise<RecoveryReport> {
+	const compressor = new Compressor(options);
+	try {
+		compressor.recoverLeftovers();
+		compressor.pump();
+		await compressor.drain();
+		return compressor.report;
+	} finally {
+		compressor.close();
+	}
+}

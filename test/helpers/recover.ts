@@ -1,0 +1,12 @@
+// Runs recoverCompressions on FILE (argv: FILE [CODEC]) and prints its report as JSON: the entry
+// point the tests use until `rotlog check` (issue 5) calls the same function.
+import {selectCodec, type CodecName} from '../../src/codecs.js';
+import {recoverCompressions} from '../../src/compress.js';
+
+const [file, codec = 'gzip'] = process.argv.slice(2);
+if (file === undefined) {
+	throw new Error('usage: recover FILE [CODEC]');
+}
+
+const report = await recoverCompressions({file, lockPath: `${file}.lock`, codec: selectCodec(codec as CodecName, undefined)});
+process.stdout.write(`${JSON.stringify(report)}\n`);
