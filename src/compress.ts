@@ -24,7 +24,7 @@ import {archiveGroups, type ArchiveOptions} from './archiving.js';
 import type {Codec} from './codecs.js';
 import {errnoCode, systemReason} from './errors.js';
 import type {SpawnMessage, SpawnRequest, SpawnResult} from './compress-spawner.js';
-import {FileLock} from './lock.js';
+import {FileLock, isLockHeld} from './lock.js';
 
 /** What a compression child needs per archive; a batch is passed as a JSON array in its argv. */
 export type Job = {
@@ -625,24 +625,12 @@ export class Compressor {
 	}
 }
 
-/** True when somebody holds the kernel lock on `file` (false also when it is gone). */
+/** True when somebody holds the kernel lock on `file` (false also when it is gone or unreadable). */
 function isLocked(file: string): boolean {
-	let fd: number;
 	try {
-		fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
+		return isLockHeld(file) ?? false;
 	} catch {
 		return false;
-	}
-
-	try {
-		if (fsx.tryLock(fd)) {
-			fsx.unlock(fd);
-			return false;
-		}
-
-		return true;
-	} finally {
-		fs.closeSync(fd);
 	}
 }
 

@@ -3,7 +3,7 @@
 // same process, and is released by the kernel when the process dies, SIGKILL included.
 import fs from 'node:fs';
 import fsx from 'fs-native-extensions';
-import {fsFailure} from './errors.js';
+import {errnoCode, fsFailure} from './errors.js';
 
 const openFlags = fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
 
@@ -65,5 +65,34 @@ export class FileLock {
 		} catch (error) {
 			throw fsFailure('open lock file', this.path, error);
 		}
+	}
+}
+
+/**
+ * Does anybody hold the lock on `path` right now? Probed on a descriptor of our own: an OFD lock
+ * conflicts with other open file descriptions even in this process. Undefined when `path` is
+ * missing; other errors (permissions) throw.
+ */
+export function isLockHeld(path: string): boolean | undefined {
+	let fd: number;
+	try {
+		fd = fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
+	} catch (error) {
+		if (errnoCode(error) === 'ENOENT') {
+			return undefined;
+		}
+
+		throw error;
+	}
+
+	try {
+		if (fsx.tryLock(fd)) {
+			fsx.unlock(fd);
+			return false;
+		}
+
+		return true;
+	} finally {
+		fs.closeSync(fd);
 	}
 }

@@ -2,9 +2,9 @@
 // the writers' lock is held right now. A table for people, --json for scripts.
 import fs from 'node:fs';
 import path from 'node:path';
-import fsx from 'fs-native-extensions';
 import {findArchives} from '../archive.js';
-import {errnoCode, fsFailure} from '../errors.js';
+import {fsFailure} from '../errors.js';
+import {isLockHeld} from '../lock.js';
 
 export type StatusOptions = {file: string; lockPath: string; json: boolean};
 
@@ -99,27 +99,12 @@ function gzipSize(file: string, size: number): number | null {
 	}
 }
 
-/**
- * Is the writers' lock held right now? Tried on a descriptor of our own: an OFD lock conflicts
- * with other open file descriptions even in this process. null: the lock file cannot be opened.
- */
+/** Is the writers' lock held right now? null: the lock file cannot be opened. */
 function lockHeld(lockPath: string): boolean | null {
-	let fd: number;
 	try {
-		fd = fs.openSync(lockPath, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
-	} catch (error) {
-		return errnoCode(error) === 'ENOENT' ? false : null;
-	}
-
-	try {
-		if (fsx.tryLock(fd)) {
-			fsx.unlock(fd);
-			return false;
-		}
-
-		return true;
-	} finally {
-		fs.closeSync(fd);
+		return isLockHeld(lockPath) ?? false;
+	} catch {
+		return null;
 	}
 }
 
