@@ -145,6 +145,12 @@ async function copyFile(opened: Opened, out: Output): Promise<void> {
 		const decompress = decompressors[opened.extension];
 		await (decompress ? pipeline(read, decompress(), sink) : pipeline(read, sink));
 	} catch (error) {
+		// The reader went away mid-file: the sink stopped early, and pipeline() then aborts the
+		// decompressor still holding data (AbortError). Stopping is what we wanted, not a failure.
+		if (out.closed) {
+			return;
+		}
+
 		throw error instanceof RuntimeFailure ? error : fsFailure('read', opened.name, error);
 	} finally {
 		fs.closeSync(opened.fd);
