@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
 import test from 'ava';
-import {archivesOf, linesOf, logFiles, readLog} from '../helpers/files.js';
+import {archivesOf, linesOf, logFiles, readLog, readLogFile} from '../helpers/files.js';
 import {checkInterleaved, numberedLine, numberedLines} from '../helpers/lines.js';
 import {poll} from '../helpers/poll.js';
 import {rotlog} from '../helpers/rotlog.js';
@@ -47,9 +47,9 @@ function readLogWhileLive(file: string): Buffer | undefined {
 /** No file over `max` bytes unless it holds exactly one (longer) line; returns the offenders. */
 function oversized(files: readonly string[], max: number): string[] {
 	return files.filter(name => {
-		const bytes = fs.readFileSync(name);
+		const bytes = readLogFile(name);
 		return bytes.length > max && linesOf(bytes).length !== 1;
-	}).map(name => `${path.basename(name)}: ${fs.statSync(name).size} bytes`);
+	}).map(name => `${path.basename(name)}: ${readLogFile(name).length} bytes`);
 }
 
 /** How often consecutive lines come from different writers. */
@@ -64,7 +64,7 @@ function switches(lines: readonly string[]): number {
 	return count;
 }
 
-test.serial('8 concurrent writers x 20,000 lines with --max 64K: every line once, in order per writer, none torn, no file over 64K', async t => {
+test.serial('8 concurrent writers x 20,000 lines with --max 64K and gzip: every line once, in order per writer, none torn, no file over 64K', async t => {
 	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const names = Array.from({length: 8}, (_, i) => `w${i}`);
@@ -95,19 +95,23 @@ test.serial('8 concurrent writers x 20,000 lines with --max 64K: every line once
 		t.is(result.stderr, '');
 	}
 
+	// The default gzip ran alongside the writers; at exit each writer has waited for its compressions.
 	const archives = archivesOf(file);
-	t.deepEqual(archives.map(archive => archive.index), archives.map((_, i) => i + 1), 'archives FILE.1 .. FILE.N without gaps');
+	t.deepEqual(archives.map(archive => archive.index), archives.map((_, i) => i + 1), 'archives FILE.1 .. FILE.N without gaps or raw duplicates');
 	t.true(archives.length > 50, `${archives.length} rotations`);
+	t.deepEqual(archives.filter(archive => archive.extension !== '.gz').map(archive => path.basename(archive.path)), [], 'every archive compressed');
+	t.deepEqual(fs.readdirSync(directory).filter(name => name.startsWith('.')), [], 'no compression temp file left');
 
+	// Sizes as written: the archives decompressed.
 	const files = logFiles(file);
-	const sizes = files.map(name => fs.statSync(name).size);
+	const sizes = files.map(name => readLogFile(name).length);
 	t.true(Math.max(...sizes) <= 65_536, `largest file ${Math.max(...sizes)} bytes`);
 
 	// Strict rotation is also never early: an archive was rotated because the next line (the first
 	// of the next file) did not fit.
 	const early: string[] = [];
 	for (let i = 0; i + 1 < files.length; i++) {
-		const next = fs.readFileSync(files[i + 1]!);
+		const next = readLogFile(files[i + 1]!);
 		if (sizes[i]! + next.indexOf(0x0a) + 1 <= 65_536) {
 			early.push(path.basename(files[i]!));
 		}
@@ -166,7 +170,8 @@ test.serial('a writer SIGKILLed again and again mid-stream: the others lose noth
 	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const max = 256 * 1024;
-	const args = [file, '--max', String(max), '--keep', '100000'];
+	// Compression is not the subject here (the 8-writer test runs with it).
+	const args = [file, '--max', String(max), '--keep', '100000', '--compress', 'none'];
 	const steadyNames = ['s0', 's1', 's2'];
 	const steady = steadyNames.map(() => rotlog(args, {stdin: 'pipe'}));
 	const sent = steadyNames.map(() => 0);

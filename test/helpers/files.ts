@@ -1,21 +1,51 @@
-// Reading what rotlog wrote: FILE and its numbered archives FILE.1 (newest) .. FILE.N (oldest).
+// Reading what rotlog wrote: FILE and its numbered archives FILE.1 (newest) .. FILE.N (oldest),
+// raw or compressed (FILE.N.gz, .br, .zst), decompressed by suffix.
+import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
-export type Archive = {index: number; path: string};
+export type Archive = {index: number; path: string; extension: string};
 
-/** FILE's plain numbered archives, newest first (FILE.1, FILE.2, ...). */
+/**
+ * The bytes of a log file, decompressed when its name ends in .gz, .br or .zst (zstd through
+ * node:zlib where Node has it, else the zstd program).
+ */
+export function readLogFile(name: string): Buffer {
+	const bytes = fs.readFileSync(name);
+	if (name.endsWith('.gz')) {
+		return zlib.gunzipSync(bytes);
+	}
+
+	if (name.endsWith('.br')) {
+		return zlib.brotliDecompressSync(bytes);
+	}
+
+	if (name.endsWith('.zst')) {
+		const modern = zlib as unknown as {zstdDecompressSync?: (bytes: Buffer) => Buffer};
+		return modern.zstdDecompressSync ? modern.zstdDecompressSync(bytes) : execFileSync('zstd', ['-dcq'], {input: bytes, maxBuffer: 1 << 30});
+	}
+
+	return bytes;
+}
+
+/**
+ * FILE's numbered archives, newest first (FILE.1, FILE.2, ...), raw or compressed. Every archive
+ * file is listed: a raw archive next to its compressed copy (a compression not yet finished)
+ * appears twice under one index, so a test reading the log after its writers exited sees the
+ * duplicate rather than having it hidden.
+ */
 export function archivesOf(file: string): Archive[] {
 	const base = path.basename(file);
 	const archives: Archive[] = [];
 	for (const name of fs.readdirSync(path.dirname(file))) {
-		const match = /^\.([1-9]\d*)$/.exec(name.slice(base.length));
+		const match = /^\.([1-9]\d*)(\.gz|\.br|\.zst)?$/.exec(name.slice(base.length));
 		if (name.startsWith(base) && match) {
-			archives.push({index: Number(match[1]), path: path.join(path.dirname(file), name)});
+			archives.push({index: Number(match[1]), path: path.join(path.dirname(file), name), extension: match[2] ?? ''});
 		}
 	}
 
-	return archives.sort((a, b) => a.index - b.index);
+	return archives.sort((a, b) => a.index - b.index || a.extension.localeCompare(b.extension));
 }
 
 /** Every file of the log, oldest first: FILE.N .. FILE.1, then FILE if it exists. */
@@ -28,9 +58,9 @@ export function logFiles(file: string): string[] {
 	return files;
 }
 
-/** The whole log as one buffer, oldest bytes first. */
+/** The whole log as one buffer, oldest bytes first, archives decompressed. */
 export function readLog(file: string): Buffer {
-	return Buffer.concat(logFiles(file).map(name => fs.readFileSync(name)));
+	return Buffer.concat(logFiles(file).map(name => readLogFile(name)));
 }
 
 /** Bytes -> lines, byte for byte (latin1 maps each byte to one character); a final newline ends the last line. */
