@@ -1,8 +1,12 @@
 // Runs a case's writers as real processes and measures them: wall time from the first spawn to
 // the last exit, the CPU time of every process involved, and each sink's own CPU and peak RSS.
 //
-// Each writer is `sh -c 'cat INPUT | SINK > STDOUT'`: a kernel pipe, as a user would run it.
+// Each writer is `sh -c '{ cat INPUT; date > MARKER; } | SINK > STDOUT'`: a kernel pipe, as a user
+// would run it. The date written when cat exits is when the sink has consumed all but the last pipe
+// buffer (64 KiB) of its input: the writer's pipe time, apart from the work the sink does after EOF.
 // The sink runs under GNU time (`-o FILE -f ...`) when this machine has it, for its peak RSS.
+// `wall` ends when the last sink exits; `settled` when every process holding its stderr has closed
+// it (a hook the sink started and did not wait for) and the case's `pending` check finds nothing.
 // The CPU time of the whole case comes from this process's cutime + cstime in /proc/self/stat:
 // the kernel adds there every child we reap, with everything that child reaped in turn.
 import {spawn, spawnSync} from 'node:child_process';
@@ -19,6 +23,9 @@ export type Writer = {
 	stdout: string;
 };
 
+/** What is still unfinished in a case's output (archives not yet compressed), by name; empty when done. */
+export type Pending = () => Promise<string[]>;
+
 export type Tools = {
 	/** GNU time, if this machine has a working one. */
 	gnuTime: string | undefined;
@@ -29,7 +36,12 @@ export type Tools = {
 export type SinkStats = {cpu: number; rssMiB: number};
 
 export type Measurement = {
+	/** Seconds from the first spawn to the last sink's exit. */
 	wall: number;
+	/** Seconds until the last writer's cat had put all its input into the pipe; undefined without a marker. */
+	consumed: number | undefined;
+	/** Seconds until every process of the case closed its stderr and nothing was `pending`. */
+	settled: number;
 	/** CPU seconds (user + system) of every process of the case; undefined without /proc. */
 	cpu: number | undefined;
 	/** One per writer, when GNU time is there. */
@@ -39,7 +51,9 @@ export type Measurement = {
 };
 
 const timeFormat = '%e %U %S %M';
-const script = 'input=$1 output=$2; shift 2; cat -- "$input" | "$@" > "$output"';
+const script = 'input=$1 output=$2 marker=$3; shift 3; { cat -- "$input"; date +%s.%N > "$marker"; } | "$@" > "$output"';
+const settleTimeout = 600;
+const settlePoll = 10;
 
 export function findTools(): Tools {
 	return {gnuTime: findGnuTime('/usr/bin/time'), clockTicks: findClockTicks()};
@@ -103,17 +117,27 @@ function parseTimeReport(text: string): SinkStats | undefined {
 	return {cpu: user + system, rssMiB: rssKiB / 1024};
 }
 
-/** Starts every writer at once and waits for all of them. `scratch` receives the time reports. */
-export async function measure(writers: readonly Writer[], tools: Tools, scratch: string): Promise<Measurement> {
+/**
+ * Starts every writer at once and waits for all of them, then until `pending` finds nothing left
+ * to finish. `scratch` receives the time reports and the markers.
+ */
+export async function measure(writers: readonly Writer[], tools: Tools, scratch: string, pending?: Pending): Promise<Measurement> {
 	const reports = writers.map((_, index) => path.join(scratch, `.time-${index}`));
+	const markers = writers.map((_, index) => path.join(scratch, `.consumed-${index}`));
+	for (const marker of markers) {
+		fs.rmSync(marker, {force: true});
+	}
+
 	const cpuBefore = tools.clockTicks === undefined ? undefined : childTicks(tools.clockTicks);
+	// The markers hold the real-time clock: the start is taken on it too, to the microsecond.
+	const startedEpoch = (performance.timeOrigin + performance.now()) / 1000;
 	const started = process.hrtime.bigint();
 	let lastExit = started;
 	const runs = writers.map(async (writer, index) => {
 		const sink = tools.gnuTime === undefined
 			? writer.command
 			: [tools.gnuTime, '-o', reports[index]!, '-f', timeFormat, ...writer.command];
-		const child = spawn('sh', ['-c', script, 'sh', writer.input, writer.stdout, ...sink], {stdio: ['ignore', 'ignore', 'pipe']});
+		const child = spawn('sh', ['-c', script, 'sh', writer.input, writer.stdout, markers[index]!, ...sink], {stdio: ['ignore', 'ignore', 'pipe']});
 		const stderr: Buffer[] = [];
 		child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
 		child.on('exit', () => {
@@ -129,6 +153,13 @@ export async function measure(writers: readonly Writer[], tools: Tools, scratch:
 	});
 	const outcomes = await Promise.all(runs);
 	const wall = Number(lastExit - started) / 1e9;
+	const left = await settle(pending);
+	const settled = Number(process.hrtime.bigint() - started) / 1e9;
+	if (left.length > 0) {
+		outcomes.push(`still unfinished ${settleTimeout} s after the writers closed: ${left.join(', ')}`);
+	}
+
+	const consumed = readMarkers(markers, startedEpoch);
 	const cpuAfter = tools.clockTicks === undefined ? undefined : childTicks(tools.clockTicks);
 	const sinks: SinkStats[] = [];
 	if (tools.gnuTime !== undefined) {
@@ -144,8 +175,51 @@ export async function measure(writers: readonly Writer[], tools: Tools, scratch:
 
 	return {
 		wall,
+		consumed,
+		settled,
 		cpu: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
 		sinks,
 		failures: outcomes.filter(outcome => outcome !== undefined),
 	};
+}
+
+/** Polls `pending` until it finds nothing (or the timeout): what is left then. */
+async function settle(pending: Pending | undefined): Promise<string[]> {
+	if (pending === undefined) {
+		return [];
+	}
+
+	const deadline = performance.now() + (settleTimeout * 1000);
+	for (;;) {
+		const left = await pending();
+		if (left.length === 0 || performance.now() > deadline) {
+			return left;
+		}
+
+		await new Promise(resolve => {
+			setTimeout(resolve, settlePoll);
+		});
+	}
+}
+
+/** The latest marker, in seconds after `startedEpoch`; undefined when one is missing or unreadable. */
+function readMarkers(markers: readonly string[], startedEpoch: number): number | undefined {
+	let latest = 0;
+	for (const marker of markers) {
+		let epoch: number;
+		try {
+			epoch = Number(fs.readFileSync(marker, 'utf8').trim());
+			fs.rmSync(marker);
+		} catch {
+			return undefined;
+		}
+
+		if (!Number.isFinite(epoch)) {
+			return undefined;
+		}
+
+		latest = Math.max(latest, epoch - startedEpoch);
+	}
+
+	return latest;
 }
