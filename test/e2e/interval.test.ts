@@ -102,7 +102,7 @@ const stampParser = (offset: string) => (stamp: string) => {
 test('--interval 2s: every line is in the file of the period it was written in', async t => {
 	const directory = tempDir();
 	const file = path.join(directory, 'app.log');
-	const writer = execa(rotlog, [file, '--interval', '2s', '--name', 'date', '--utc'], {stdin: 'pipe'});
+	const writer = execa(rotlog, [file, '--interval', '2s', '--name', 'date', '--utc', '--compress', 'none'], {stdin: 'pipe'});
 	const lines = await feed(file, [writer], 4500);
 	const files = checkPeriods(t, directory, lines, stampParser('Z'));
 	t.true(files.length >= 2, `${files.length} files`);
@@ -114,7 +114,7 @@ test('--interval 2s: two writers agree on every boundary (local time from TZ)', 
 	const directory = tempDir();
 	const file = path.join(directory, 'app.log');
 	const options = {stdin: 'pipe', env: {TZ: 'Asia/Kolkata'}} as const;
-	const args = [file, '--interval', '2s', '--name', 'date'];
+	const args = [file, '--interval', '2s', '--name', 'date', '--compress', 'none'];
 	const writers = [execa(rotlog, args, options), execa(rotlog, args, options)];
 	const lines = await feed(file, writers, 4500);
 	const files = checkPeriods(t, directory, lines, stampParser('+05:30'));
@@ -124,7 +124,7 @@ test('--interval 2s: two writers agree on every boundary (local time from TZ)', 
 	t.true(files.some(entry => entry.lines.some(line => line.startsWith('w0 ')) && entry.lines.some(line => line.startsWith('w1 '))), 'both writers wrote into one period\'s file');
 });
 
-test('catch-up after downtime: a file idle since an earlier period is rotated by the first write', async t => {
+test('catch-up after downtime: a file idle since an earlier period is rotated by the first write (default gzip)', async t => {
 	const directory = tempDir();
 	const file = path.join(directory, 'app.log');
 	const args = [file, '--interval', 'daily', '--name', 'date', '--utc'];
@@ -132,14 +132,15 @@ test('catch-up after downtime: a file idle since an earlier period is rotated by
 	const threeDaysAgo = Date.parse('2026-01-10T15:04:05Z');
 	setMtime(file, threeDaysAgo);
 	t.is((await run(args, 'today\n')).exitCode, 0);
-	t.deepEqual(logNames(directory, 'app.log'), ['app.log', 'app.log.2026-01-10']);
-	t.is(read(`${file}.2026-01-10`), 'from the old day\n');
+	t.deepEqual(logNames(directory, 'app.log'), ['app.log', 'app.log.2026-01-10.gz']);
+	t.is(read(`${file}.2026-01-10.gz`), 'from the old day\n');
 	t.is(read(file), 'today\n');
 
 	// The same with numbered names, and --interval combined with --max.
 	setMtime(file, threeDaysAgo);
 	t.is((await run([file, '--interval', 'daily', '--max', '1M'], 'later today\n')).exitCode, 0);
-	t.is(read(`${file}.1`), 'today\n');
+	t.deepEqual(logNames(directory, 'app.log'), ['app.log', 'app.log.1.gz', 'app.log.2026-01-10.gz']);
+	t.is(read(`${file}.1.gz`), 'today\n');
 	t.is(read(file), 'later today\n');
 });
 
@@ -156,7 +157,7 @@ test('an empty FILE is never rotated, however old', async t => {
 test('--name date with size rotation inside a period: .1, .2 in order, names never shift', async t => {
 	const directory = tempDir();
 	const file = path.join(directory, 'app.log');
-	const args = [file, '--interval', 'daily', '--name', 'date', '--utc', '--max', '100', '--keep', '100', '--date-format', '%Y-%m-%d'];
+	const args = [file, '--interval', 'daily', '--name', 'date', '--utc', '--max', '100', '--keep', '100', '--date-format', '%Y-%m-%d', '--compress', 'none'];
 	const input = Array.from({length: 20}, (_, i) => `line ${String(i).padStart(2, '0')} ${'x'.repeat(20)}\n`).join('');
 	const before = Date.now();
 	t.is((await run(args, input)).exitCode, 0);

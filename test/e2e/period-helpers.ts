@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
+import {readLogFile} from '../helpers/files.js';
 
 export const rotlog = new URL('../../../bin/rotlog', import.meta.url).pathname;
 
@@ -29,11 +30,16 @@ export async function until(condition: () => boolean, what: string, timeout = 30
 	}
 }
 
+/** A log file's text, decompressed when its name ends in .gz, .br or .zst; '' when it is missing. */
 export function read(file: string): string {
 	try {
-		return fs.readFileSync(file, 'utf8');
-	} catch {
-		return '';
+		return readLogFile(file).toString('utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			return '';
+		}
+
+		throw error;
 	}
 }
 
