@@ -1,7 +1,7 @@
 // Pure glob matching for `rotlog check '/var/log/app/*.log'` when the shell did not expand the
 // pattern (cron, quotes, a config file): `*`, `?` and `[...]` (`[!...]` negates, `a-z` ranges)
 // within one path component; `/` is never matched by a wildcard. Node 20 has no fs.glob.
-import {findArchives} from './archive.js';
+import {archiveExtensions} from './archive.js';
 
 const magic = /[*?[]/;
 
@@ -58,18 +58,21 @@ export function matchComponent(pattern: string, name: string): boolean {
 }
 
 /**
- * Of the names a pattern matched in one directory, those that are logs: not the archives or the
- * lock file of another matched name (so `app.log*` means app.log, not app.log.1 and app.log.lock).
+ * Of the names a pattern matched in one directory, those that are logs: not the archives (numbered,
+ * dated or compressed) or the lock file of another matched name, so `app.log*` means app.log and not
+ * app.log.1, app.log.2026-11-26.gz or app.log.lock; never a compressed file or a hidden temp.
  */
 export function logNames(names: readonly string[]): string[] {
 	const matched = new Set(names);
-	const derived = new Set<string>();
-	for (const name of names) {
-		derived.add(`${name}.lock`);
-		for (const archive of findArchives(name, names)) {
-			derived.add(archive.name);
+	const derived = (name: string) => {
+		for (let dot = name.indexOf('.', 1); dot !== -1; dot = name.indexOf('.', dot + 1)) {
+			if (matched.has(name.slice(0, dot))) {
+				return true;
+			}
 		}
-	}
 
-	return names.filter(name => matched.has(name) && !derived.has(name)).sort();
+		return false;
+	};
+
+	return names.filter(name => !name.startsWith('.') && !archiveExtensions.some(extension => name.endsWith(extension)) && !derived(name)).sort();
 }

@@ -37,6 +37,8 @@ test('a wildcard never crosses a slash', t => {
 
 test('logNames drops the archives and lock files of matched logs', t => {
 	t.deepEqual(logNames(['app.log', 'app.log.1', 'app.log.2.gz', 'app.log.lock', 'other.log.3', 'b.log']), ['app.log', 'b.log', 'other.log.3']);
+	// Date archives, compressed files and hidden temps are never taken for logs.
+	t.deepEqual(logNames(['app.log', 'app.log.2026-11-26', 'app.log.2026-11-26.1.gz', 'old.log.gz', '.app.log.compress.12', 'web.log']), ['app.log', 'web.log']);
 });
 
 const parsers = {
