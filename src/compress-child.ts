@@ -66,6 +66,9 @@ async function compressOne(job: Job, tempFd: number, rawFd: number, lock: FileLo
 			throw new Error('injected failure (ROTLOG_TEST_COMPRESS=fail)');
 		}
 
+		// The archive keeps the time of its newest line: --max-age, status and cat read it.
+		const raw = fs.fstatSync(rawFd);
+		fs.futimesSync(tempFd, raw.atime, raw.mtime);
 		fs.fsyncSync(tempFd);
 	} catch (error) {
 		// Keep the raw archive; the temp goes while we still hold its lock.
