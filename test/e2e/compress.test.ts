@@ -104,6 +104,22 @@ async function until(condition: () => boolean, what: string, timeout = 60_000): 
 	}
 }
 
+/**
+ * Waits for `condition` while `writer` runs (it is meant to stall in a test fault); if the writer
+ * ends first, fails at once with its stderr rather than after the whole timeout.
+ */
+async function untilStalled(writer: Promise<{exitCode?: number | undefined; stderr: unknown}>, condition: () => boolean, what: string): Promise<void> {
+	let ended = false;
+	void writer.finally(() => {
+		ended = true;
+	});
+	await until(() => ended || condition(), what);
+	if (ended && !condition()) {
+		const result = await writer;
+		throw new Error(`the writer exited (${result.exitCode ?? 'by a signal'}) before ${what}: ${String(result.stderr)}`);
+	}
+}
+
 async function recover(file: string, codec = 'gzip'): Promise<RecoveryReport> {
 	const {stdout} = await execa(process.execPath, [recoverScript, file, codec]);
 	return JSON.parse(stdout) as RecoveryReport;
@@ -218,7 +234,7 @@ test('a killed compression loses nothing; a live one is left alone; recovery fin
 	// Exactly one rotation; its compression stalls before the swap, so the writer waits for it.
 	const writer = execa(rotlog, [file, '--max', '64K'], {input, detached: true, env: {ROTLOG_TEST_COMPRESS: 'stall-swap'}, reject: false});
 	reap(t, writer);
-	await until(() => temps(directory).length === 1 && fs.statSync(path.join(directory, temps(directory)[0]!)).size > 0, 'a temp file');
+	await untilStalled(writer, () => temps(directory).length === 1 && fs.statSync(path.join(directory, temps(directory)[0]!)).size > 0, 'a temp file');
 
 	const live = await recover(file);
 	t.deepEqual(live.removedTemps, []);
@@ -241,14 +257,14 @@ test('a compression killed between rename and unlink is finished by the next rot
 	const first = lines('a', 2500);
 	const writer = execa(rotlog, [file, '--max', '64K'], {input: first, detached: true, env: {ROTLOG_TEST_COMPRESS: 'stall-drop'}, reject: false});
 	reap(t, writer);
-	await until(() => fs.existsSync(`${file}.1.gz`) && fs.existsSync(`${file}.1`), 'app.log.1 next to app.log.1.gz');
+	await untilStalled(writer, () => fs.existsSync(`${file}.1.gz`) && fs.existsSync(`${file}.1`), 'app.log.1 next to app.log.1.gz');
 	await killGroup(writer);
 
 	// A killed compression before its swap, too: an orphaned temp and a raw archive.
 	const second = lines('b', 2500);
 	const stalled = execa(rotlog, [file, '--max', '64K'], {input: second, detached: true, env: {ROTLOG_TEST_COMPRESS: 'stall-swap'}, reject: false});
 	reap(t, stalled);
-	await until(() => temps(directory).length === 1, 'a temp file');
+	await untilStalled(stalled, () => temps(directory).length === 1, 'a temp file');
 	await killGroup(stalled);
 	// Its own rotation may have removed the raw app.log.2 already; app.log.1 is surely left raw.
 	t.true(fs.existsSync(`${file}.1`) && !fs.existsSync(`${file}.1.gz`));
