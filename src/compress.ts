@@ -105,6 +105,12 @@ export function removeOrphan(temp: string): boolean {
 	try {
 		fd = fs.openSync(temp, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
 	} catch (error) {
+		// Something planted at a temp name (a symlink: ELOOP) is never followed; the name itself goes.
+		if (errnoCode(error) === 'ELOOP' && fs.lstatSync(temp, {throwIfNoEntry: false})?.isSymbolicLink()) {
+			fs.unlinkSync(temp);
+			return true;
+		}
+
 		return errnoCode(error) === 'ENOENT';
 	}
 
