@@ -5,7 +5,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import {archiveExtensions, findArchives, planRotation} from '../../src/archive.js';
 import {LineFramer} from '../../src/framing.js';
-import {type Interval, periodKey, periodOf} from '../../src/period.js';
+import {dayNumber, type Interval, periodKey, periodOf, wallClock} from '../../src/period.js';
 
 const newline = 0x0a;
 
@@ -181,6 +181,20 @@ test('periods: hold their instant, are aligned (a boundary is where the period n
 
 		if ('ms' in interval && period.start % interval.ms !== 0) {
 			return false;
+		}
+
+		// Calendar periods begin with a day on the zone's wall clock: a 1st for months, a Monday for weeks.
+		if (!('ms' in interval)) {
+			const first = wallClock(zone, period.start);
+			const before = wallClock(zone, period.start - 1000);
+			const days = dayNumber(first.year, first.month, first.day);
+			if (first.day === before.day && first.month === before.month) {
+				return false;
+			}
+
+			if ((interval.unit === 'month' && first.day !== 1) || (interval.unit === 'week' && (days - 4) % 7 !== 0) || (interval.unit === 'day' && days % interval.count !== 0)) {
+				return false;
+			}
 		}
 
 		const key = periodKey(interval, zone, t1);
