@@ -5,6 +5,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import {archiveExtensions, findArchives, planRotation} from '../../src/archive.js';
 import {LineFramer} from '../../src/framing.js';
+import {LineMerge} from '../../src/sources/merge.js';
 import {dayNumber, type Interval, periodKey, periodOf, wallClock} from '../../src/period.js';
 
 const newline = 0x0a;
@@ -211,5 +212,38 @@ test('periods: hold their instant, are aligned (a boundary is where the period n
 		const later = periodOf(interval, zone, t2);
 		return periodOf(interval, zone, period.end).start === period.end && later.start >= period.start && periodKey(interval, zone, t2) >= key;
 	}), {numRuns: 400});
+	t.pass();
+});
+
+test('merge: several sources offered together, taken in any line-aligned prefixes, lose and repeat nothing', t => {
+	fc.assert(fc.property(fc.array(fc.array(fc.integer({min: 0, max: 40}), {maxLength: 30}), {minLength: 1, maxLength: 5}), fc.array(fc.nat(), {maxLength: 30}), fc.integer({min: 8, max: 400}), (sources, takes, batchLimit) => {
+		const merge = new LineMerge(batchLimit);
+		const framers = sources.map(() => merge.add(16));
+		// Source s's line k is "s:k:" padded to a length from the input, so lines are told apart.
+		const input = sources.map((lengths, s) => lengths.map((length, k) => `${s}:${k}:${'x'.repeat(length)}\n`));
+		let turn = 0;
+		const out: string[] = [];
+		const take = (lines: Buffer): number => {
+			const choice = takes[turn++] ?? 0;
+			const taken = choice % 2 === 1 ? lines.indexOf(newline, choice % lines.length) + 1 : lines.length;
+			out.push(lines.subarray(0, taken).toString('latin1'));
+			return taken;
+		};
+
+		for (const [s, lines] of input.entries()) {
+			framers[s]!.push(Buffer.from(lines.join(''), 'latin1'));
+		}
+
+		for (let guard = 0; !merge.offerAll(take); guard++) {
+			if (guard > 1000) {
+				throw new Error('never drained');
+			}
+		}
+
+		// Every source's lines, once each and in order.
+		const got = out.join('').split('\n').slice(0, -1);
+		return input.every((lines, s) => JSON.stringify(got.filter(line => line.startsWith(`${s}:`))) === JSON.stringify(lines.map(line => line.slice(0, -1))))
+			&& got.length === input.flat().length;
+	}), {numRuns: 300});
 	t.pass();
 });
