@@ -215,3 +215,24 @@ test('--on-full takes block or drop only', async t => {
 	t.is(result.exitCode, 2);
 	t.is(result.stderr, 'rotlog: invalid --on-full \'wait\': expected block or drop\n');
 });
+
+test('SIGTERM while the disk is full keeps waiting for the last lines; a second one gives up on one line, exit 1', async t => {
+	const directory = await tempDir(t);
+	const file = path.join(directory, 'app.log');
+	const writer = rotlog([file], {stdin: 'pipe', env: {ROTLOG_TEST_FAULTS: 'write=ENOSPC*100000'}});
+	let stderr = '';
+	writer.stderr!.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString();
+	});
+	writer.stdin!.write('kept\n');
+	await poll(() => stderr.includes('no space left on device'), 10_000, 'the disk-full report');
+	writer.kill('SIGTERM');
+	// Still alive and waiting: the first SIGTERM does not drop the line (a negative check needs a window).
+	await delay(200);
+	t.is(writer.exitCode, null, 'still waiting after the first SIGTERM');
+	writer.kill('SIGTERM');
+	const result = await writer;
+	t.is(result.exitCode, 1);
+	t.regex(stderr, /\nrotlog: gave up on the lines not yet written to '.*app\.log': cannot write to .*no space left on device.*\n$/);
+	t.is(fs.readFileSync(file, 'utf8'), '', 'no partial line');
+});
