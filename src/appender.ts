@@ -45,6 +45,8 @@ function warn(message: string): void {
 }
 
 export class Appender {
+	/** Why the last append wrote less than it was given (a full disk, an I/O error), else undefined. */
+	blocked: unknown;
 	private readonly lock: FileLock;
 	private fd = -1;
 	private ino = -1;
@@ -121,9 +123,6 @@ export class Appender {
 
 		return lines.length - rest.length;
 	}
-
-	/** Why the last append wrote less than it was given (a full disk, an I/O error), else undefined. */
-	blocked: unknown;
 
 	/** Rotates now if FILE holds anything; true when it did. */
 	rotate(): boolean {
