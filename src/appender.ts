@@ -3,7 +3,8 @@
 // Nothing here runs per line: a batch is any number of whole lines.
 import fs from 'node:fs';
 import type {ArchiveOptions} from './archiving.js';
-import {fsFailure} from './errors.js';
+import {errnoCode, fsFailure, renderError} from './errors.js';
+import {stepDone, writeFile} from './faults.js';
 import {FileLock} from './lock.js';
 import {PeriodTracker} from './period.js';
 import {nextStep} from './policy.js';
@@ -28,8 +29,24 @@ const fileFlags = fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_C
 const newlineBuffer = Buffer.from('\n');
 /** Far more than the kernel's coarse clock lags behind Date.now() (one tick: 1 to 10 ms). */
 const boundaryMargin = 100;
+/** How long FILE grows past --max after a failed rotation before the next try [ms]. */
+const rotationRetry = 5000;
+/** Write errors that may pass (space freed, a device back): the lines are kept and retried. */
+const retryable = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG']);
+
+/** True for a failure of a write that the write mode waits out rather than exits on (issue 7). */
+export function isRetryable(error: unknown): boolean {
+	const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+	return retryable.has(errnoCode(cause) ?? '');
+}
+
+function warn(message: string): void {
+	process.stderr.write(`rotlog: ${message}\n`);
+}
 
 export class Appender {
+	/** Why the last append wrote less than it was given (a full disk, an I/O error), else undefined. */
+	blocked: unknown;
 	private readonly lock: FileLock;
 	private fd = -1;
 	private ino = -1;
@@ -39,6 +56,8 @@ export class Appender {
 	/** FILE's mtime when the lock was taken, before any write of ours. */
 	private mtimeMs = 0;
 	private readonly periods: PeriodTracker | undefined;
+	/** When a rotation last failed (undefined: the last one worked). */
+	private rotationFailedAt: number | undefined;
 	/** Archives made under the lock, announced once it is released. */
 	private rotated: Array<string | undefined> = [];
 
@@ -51,31 +70,38 @@ export class Appender {
 		this.periods?.periodAt(Date.now());
 	}
 
-	/** Appends whole lines (a buffer ending with a newline), rotating at line boundaries. */
-	append(lines: Buffer): void {
+	/**
+	 * Appends whole lines (a buffer ending with a newline), rotating at line boundaries. Returns
+	 * the bytes written: all of them, or on a full disk or an I/O error (`blocked` then says why)
+	 * the lines written before it; FILE is cut back so that no part of a line stays (issue 7).
+	 */
+	append(lines: Buffer): number {
+		this.blocked = undefined;
 		if (lines.length === 0) {
-			return;
+			return 0;
 		}
 
 		this.lock.acquire();
+		let rest = lines;
+		// FILE's size before the write under way: everything after it is ours (we hold the lock).
+		let before = -1;
 		try {
-			let size = this.syncToFile();
+			before = this.syncToFile();
+			let size = before;
 			// Decided from durable state, so every writer agrees and downtime is caught up (issue 4).
 			const now = Date.now();
 			if (this.periods && size > 0 && this.periods.isEarlier(this.mtimeMs, now)) {
-				this.rotateLocked();
-				size = 0;
+				size = this.tryRotate();
 			}
 
-			let rest = lines;
 			while (rest.length > 0) {
-				const step = nextStep(size, this.options.max, rest);
+				const step = nextStep(size, this.rotationHeld(now) ? undefined : this.options.max, rest);
 				if (step.kind === 'rotate') {
-					this.rotateLocked();
-					size = 0;
+					size = this.tryRotate();
 					continue;
 				}
 
+				before = size;
 				this.writeAll(rest.subarray(0, step.bytes));
 				size += step.bytes;
 				this.cleanEnd = size;
@@ -83,10 +109,19 @@ export class Appender {
 			}
 
 			this.pinPeriod(now);
+		} catch (error) {
+			if (!isRetryable(error)) {
+				throw error;
+			}
+
+			this.blocked = error;
+			this.cutBack(before);
 		} finally {
 			this.lock.release();
 			this.announce();
 		}
+
+		return lines.length - rest.length;
 	}
 
 	/** Rotates now if FILE holds anything; true when it did. */
@@ -184,11 +219,62 @@ export class Appender {
 		let done = 0;
 		while (done < bytes.length) {
 			try {
-				done += fs.writeSync(this.fd, bytes, done, bytes.length - done);
+				done += writeFile(this.fd, bytes, done, bytes.length - done);
 			} catch (error) {
 				throw fsFailure('write to', this.options.file, error);
 			}
 		}
+	}
+
+	/**
+	 * After a failed write under the lock: FILE back to `size`, its length before that write, so
+	 * no part of a line stays (only our bytes follow it: we hold the lock). If even that fails,
+	 * the next writer ends the fragment with a newline, as after a killed writer.
+	 */
+	private cutBack(size: number): void {
+		if (size < 0) {
+			return;
+		}
+
+		try {
+			if (fs.fstatSync(this.fd).size > size) {
+				fs.ftruncateSync(this.fd, size);
+			}
+
+			this.cleanEnd = size;
+		} catch {
+			this.cleanEnd = -1;
+		}
+	}
+
+	/**
+	 * Under the lock: rotates, and returns FILE's new size (0). If the rotation fails (a rename is
+	 * refused, the directory is full), FILE keeps growing past --max rather than losing a line:
+	 * said once, retried after a while.
+	 */
+	private tryRotate(): number {
+		try {
+			this.rotateLocked();
+			if (this.rotationFailedAt !== undefined) {
+				this.rotationFailedAt = undefined;
+				warn(`rotating '${this.options.file}' works again`);
+			}
+
+			return 0;
+		} catch (error) {
+			if (this.rotationFailedAt === undefined) {
+				warn(`${renderError(error).replace(/^rotlog: /, '')}; writing on past --max until a rotation succeeds`);
+			}
+
+			this.rotationFailedAt = Date.now();
+			// A rotation cut short may have renamed FILE away already: write to whichever FILE is there.
+			return this.syncToFile();
+		}
+	}
+
+	/** True while a failed rotation waits for its retry: FILE may then grow past --max. */
+	private rotationHeld(now: number): boolean {
+		return this.rotationFailedAt !== undefined && now - this.rotationFailedAt < rotationRetry;
 	}
 
 	/**
@@ -218,6 +304,7 @@ export class Appender {
 		const archive = rotateFile(this.options);
 		this.rotated.push(archive);
 		this.openFile();
+		stepDone('rotate');
 		if (archive !== undefined) {
 			this.options.onArchive?.(archive);
 		}

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import yargs, {type Options} from 'yargs';
 import {exitCodeOf, fsFailure, renderError, RuntimeFailure, UsageError} from './errors.js';
 import type {MaintenanceJob} from './commands/check.js';
+import type {OnFull} from './commands/write.js';
 import {parseConfig} from './config.js';
 import type {Interval} from './period.js';
 import type {TimestampFormat} from './timestamp.js';
@@ -135,7 +136,21 @@ export const streamOptions = {
 		describe: 'Prefix each line with the time it was read: --timestamp[=iso|unix] [default: iso]',
 		coerce: single('timestamp', parseTimestampFormat),
 	},
+	'on-full': {
+		type: 'string',
+		requiresArg: true,
+		describe: 'When FILE cannot be written (disk full, I/O error): block (keep the lines, stop reading, retry) or drop them [default: block]',
+		coerce: single('on-full', parseOnFull),
+	},
 } as const satisfies Record<string, Options>;
+
+function parseOnFull(option: string, value: string): OnFull {
+	if (value === 'block' || value === 'drop') {
+		return value;
+	}
+
+	throw new UsageError(`invalid --${option} '${value}': expected block or drop`);
+}
 
 /** Options of check and rotate. */
 export const maintenanceOptions = {
@@ -333,7 +348,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 
 				schedule(async () => {
 					const {runWrite} = await import('./commands/write.js');
-					return runWrite({...policyOf(file, args), fifos: args.fifo, stdin: args.stdin, tee: args.tee ?? false, timestamp: args.timestamp});
+					return runWrite({...policyOf(file, args), fifos: args.fifo, stdin: args.stdin, tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full']});
 				});
 			},
 		)

@@ -8,6 +8,7 @@ import os from 'node:os';
 import {compressDescriptor} from './codecs.js';
 import {compressionNiceness, swapIn, type Job, type JobStatus, warn} from './compress.js';
 import {systemReason} from './errors.js';
+import {stepDone} from './faults.js';
 import {FileLock} from './lock.js';
 
 /** Job i's temp is inherited as fd 3 + 2i, its raw archive as fd 4 + 2i. */
@@ -70,6 +71,7 @@ async function compressOne(job: Job, tempFd: number, rawFd: number, lock: FileLo
 		const raw = fs.fstatSync(rawFd);
 		fs.futimesSync(tempFd, raw.atime, raw.mtime);
 		fs.fsyncSync(tempFd);
+		stepDone('compress');
 	} catch (error) {
 		// Keep the raw archive; the temp goes while we still hold its lock.
 		fs.rmSync(job.temp, {force: true});

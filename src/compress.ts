@@ -23,6 +23,7 @@ import {archiveExtensions} from './archive.js';
 import {archiveGroups, type ArchiveOptions} from './archiving.js';
 import type {Codec} from './codecs.js';
 import {errnoCode, systemReason} from './errors.js';
+import {stepDone} from './faults.js';
 import type {SpawnMessage, SpawnRequest, SpawnResult} from './compress-spawner.js';
 import {FileLock, isLockHeld} from './lock.js';
 
@@ -104,6 +105,12 @@ export function removeOrphan(temp: string): boolean {
 	try {
 		fd = fs.openSync(temp, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
 	} catch (error) {
+		// Something planted at a temp name (a symlink: ELOOP) is never followed; the name itself goes.
+		if (errnoCode(error) === 'ELOOP' && fs.lstatSync(temp, {throwIfNoEntry: false})?.isSymbolicLink()) {
+			fs.unlinkSync(temp);
+			return true;
+		}
+
 		return errnoCode(error) === 'ENOENT';
 	}
 
@@ -143,7 +150,9 @@ export function claimLocked(raw: string, base: string, expectedIno?: number): Cl
 			return undefined;
 		}
 
-		return {raw, ino: stats.ino, rawFd, temp, tempFd, tempIno: fs.fstatSync(tempFd).ino};
+		const claim = {raw, ino: stats.ino, rawFd, temp, tempFd, tempIno: fs.fstatSync(tempFd).ino};
+		stepDone('claim');
+		return claim;
 	} catch (error) {
 		fs.closeSync(rawFd);
 		throw error;
@@ -196,6 +205,7 @@ export async function swapIn(job: Job, tempFd: number, lock: FileLock, beforeDro
 		if (current !== undefined && compressedCopies(directory, current).length === 0) {
 			finalName = `${current}${job.codec.extension}`;
 			fs.renameSync(job.temp, path.join(directory, finalName));
+			stepDone('compress');
 		}
 	} catch (error) {
 		fs.rmSync(job.temp, {force: true});
@@ -211,8 +221,10 @@ export async function swapIn(job: Job, tempFd: number, lock: FileLock, beforeDro
 	}
 
 	fsyncDirectory(directory);
+	stepDone('compress');
 	await beforeDrop?.();
 	dropRaw(directory, base, job.ino, fs.fstatSync(tempFd).ino, lock);
+	stepDone('compress');
 	return 'compressed';
 }
 

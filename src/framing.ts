@@ -51,34 +51,57 @@ export class LineFramer {
 	 * throws, the lines stay for the next attempt.
 	 */
 	drainLines(write: (lines: Buffer) => void): void {
+		this.offerLines(lines => {
+			write(lines);
+			return lines.length;
+		});
+	}
+
+	/**
+	 * Offers the complete lines, without copying them, to `take`, which returns how many bytes it
+	 * took: a prefix ending at a line end (a full disk takes less than all, issue 7). Those are
+	 * dropped, the rest stays for the next offer. True when everything offered was taken.
+	 */
+	offerLines(take: (lines: Buffer) => number): boolean {
 		if (this.complete === 0) {
-			return;
+			return true;
 		}
 
-		write(this.buffer.subarray(0, this.complete));
-		this.consume();
+		const taken = take(this.buffer.subarray(0, this.complete));
+		this.consume(taken);
+		return this.complete === 0;
 	}
 
 	/** At end of input: every byte held, the partial last line ended with a newline. */
 	drainAll(write: (lines: Buffer) => void): void {
+		this.endLine();
+		this.drainLines(write);
+	}
+
+	/** offerLines at the end of input: the partial last line is ended with a newline first. */
+	offerAll(take: (lines: Buffer) => number): boolean {
+		this.endLine();
+		return this.offerLines(take);
+	}
+
+	private endLine(): void {
 		if (this.length > this.complete) {
 			this.reserve(1);
 			this.buffer[this.length] = newline;
 			this.length += 1;
 			this.complete = this.length;
 		}
-
-		this.drainLines(write);
 	}
 
-	private consume(): void {
-		const rest = this.length - this.complete;
-		if (rest > 0) {
-			this.buffer.copy(this.buffer, 0, this.complete, this.length);
+	/** Drops the first `taken` bytes (whole lines: at most the complete ones). */
+	private consume(taken = this.complete): void {
+		const rest = this.length - taken;
+		if (rest > 0 && taken > 0) {
+			this.buffer.copy(this.buffer, 0, taken, this.length);
 		}
 
 		this.length = rest;
-		this.complete = 0;
+		this.complete -= taken;
 		if (this.buffer.length > this.initialCapacity && rest <= this.initialCapacity / 2) {
 			const smaller = Buffer.allocUnsafe(this.initialCapacity);
 			this.buffer.copy(smaller, 0, 0, rest);

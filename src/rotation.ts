@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {planRotation, type PlanStep} from './archive.js';
 import {applyRetention, type ArchiveOptions, dateFormatOf, dateTarget} from './archiving.js';
+import {renameFile, stepDone} from './faults.js';
 import {errnoCode, fsFailure, RuntimeFailure, systemReason} from './errors.js';
 
 export type RotationOptions = ArchiveOptions & {
@@ -38,12 +39,14 @@ export function rotateAndPrune(options: RotationOptions, now: number): {archive:
 	let archive: string | undefined;
 	for (const step of plan) {
 		apply(directory, step);
+		stepDone('rotate');
 		if (step.op === 'rename' && step.from === base) {
 			archive = path.join(directory, step.to);
 		}
 	}
 
 	const deleted = applyRetention(options.file, options.keep, options, now);
+	stepDone('rotate');
 	return {archive: archive !== undefined && deleted.includes(archive) ? undefined : archive, deleted};
 }
 
@@ -51,7 +54,7 @@ function apply(directory: string, step: PlanStep): void {
 	const inDirectory = (name: string) => path.join(directory, name);
 	try {
 		if (step.op === 'rename') {
-			fs.renameSync(inDirectory(step.from), inDirectory(step.to));
+			renameFile(inDirectory(step.from), inDirectory(step.to));
 		} else {
 			fs.unlinkSync(inDirectory(step.name));
 		}

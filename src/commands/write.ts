@@ -3,7 +3,7 @@
 import {Appender, type AppenderOptions} from '../appender.js';
 import type {Codec} from '../codecs.js';
 import {Compressor} from '../compress.js';
-import {renderError} from '../errors.js';
+import {renderError, RuntimeFailure} from '../errors.js';
 import {runHook} from '../hooks.js';
 import {openInputs, type InputOptions} from '../sources/inputs.js';
 import {Tee} from '../tee.js';
@@ -16,7 +16,37 @@ export type WriteOptions = InputOptions & AppenderOptions & {
 	onRotate?: string | undefined;
 	tee?: boolean | undefined;
 	timestamp?: TimestampFormat | undefined;
+	/** When FILE cannot be written (disk full, I/O error): keep the lines and wait, or drop them. */
+	onFull?: OnFull | undefined;
 };
+
+export type OnFull = 'block' | 'drop';
+
+/** Retries of a write that failed for want of space: 50 ms, doubling up to 5 s. */
+const firstRetry = 50;
+const lastRetry = 5000;
+
+/** Lines in whole lines (each ends with a newline): for reports only, never on the hot path. */
+function countLines(lines: Uint8Array): number {
+	let count = 0;
+	for (let at = lines.indexOf(0x0a); at !== -1; at = lines.indexOf(0x0a, at + 1)) {
+		count++;
+	}
+
+	return count;
+}
+
+/** The bytes of `lines` whose stamped copy is the first `written` bytes of `stamped`. */
+function unstampedBytes(lines: Uint8Array, stamped: Uint8Array, written: number): number {
+	let count = countLines(stamped.subarray(0, written));
+	let at = 0;
+	while (count > 0) {
+		at = lines.indexOf(0x0a, at) + 1;
+		count--;
+	}
+
+	return at;
+}
 
 /**
  * A batch is written once this many bytes of whole lines are ready, or when the event loop has
@@ -59,33 +89,81 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 	});
 	const tee = options.tee ? new Tee() : undefined;
 	const format = options.timestamp;
-	const append = (lines: Buffer) => {
+	const dropMode = options.onFull === 'drop';
+
+	// A full disk or an I/O error (issue 7): an episode lasts from the first failed write to the
+	// next one that works. One line on stderr when it starts; in drop mode another when it ends.
+	let episode: {retryAt: number; delay: number} | undefined;
+	let dropped = 0;
+	const failing = (why: unknown) => {
+		if (episode === undefined) {
+			episode = {retryAt: 0, delay: firstRetry};
+			const then = dropMode ? 'dropping lines until it works again (--on-full drop)' : 'keeping the lines and retrying until it works';
+			process.stderr.write(`${renderError(why)}; ${then}\n`);
+		} else {
+			episode.delay = Math.min(episode.delay * 2, lastRetry);
+		}
+
+		episode.retryAt = Date.now() + episode.delay;
+	};
+
+	const reportDropped = (when: string) => {
+		if (dropped > 0) {
+			process.stderr.write(`rotlog: dropped ${dropped} lines ${when} (--on-full drop)\n`);
+			dropped = 0;
+		}
+	};
+
+	const recovered = () => {
+		if (episode !== undefined) {
+			episode = undefined;
+			reportDropped(`while '${options.file}' could not be written; writing again`);
+		}
+	};
+
+	/** Writes whole lines; returns the bytes taken (the rest is kept by the sources and retried). */
+	const append = (lines: Buffer): number => {
+		if (dropMode && episode !== undefined && Date.now() < episode.retryAt) {
+			dropped += countLines(lines);
+			return lines.length;
+		}
+
 		const logged = format === undefined ? lines : stampLines(lines, formatTimestamp(format, new Date()));
-		appender.append(logged);
-		tee?.write(logged);
+		const written = appender.append(logged);
+		if (written > 0) {
+			tee?.write(logged.subarray(0, written));
+		}
+
+		if (appender.blocked === undefined) {
+			recovered();
+			return lines.length;
+		}
+
+		const taken = format === undefined ? written : unstampedBytes(lines, logged, written);
+		failing(appender.blocked);
+		if (dropMode) {
+			dropped += countLines(lines.subarray(taken));
+			return lines.length;
+		}
+
+		return taken;
 	};
 
 	return new Promise<number>((resolve, reject) => {
 		let scheduled = false;
 		let finished = false;
+		let retry: NodeJS.Timeout | undefined;
+		/** A second SIGTERM/SIGINT while the last lines wait for space: exit without them. */
+		let givingUp = false;
 
-		const settle = (error?: unknown) => {
-			if (finished) {
-				return;
-			}
-
-			finished = true;
-			inputs.stop();
+		const close = (error?: unknown) => {
 			try {
-				if (error === undefined) {
-					inputs.drainAll(append);
-				}
-
 				appender.close();
 			} catch (closing) {
 				error ??= closing;
 			}
 
+			reportDropped(`while '${options.file}' could not be written`);
 			// Only now: a second SIGTERM during the final write must not kill us mid-way.
 			process.off('SIGTERM', onSignal);
 			process.off('SIGINT', onSignal);
@@ -103,19 +181,78 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			});
 		};
 
+		// Every byte read, partial lines ended; while the disk is full, retried (a normal timer:
+		// the process must stay alive for its lines).
+		const finish = () => {
+			retry = undefined;
+			if (givingUp) {
+				close(new RuntimeFailure(`gave up on the lines not yet written to '${options.file}': ${renderError(appender.blocked).replace(/^rotlog: /, '')}`));
+				return;
+			}
+
+			try {
+				if (!inputs.drainAll(append)) {
+					retry = setTimeout(finish, Math.max(0, (episode?.retryAt ?? 0) - Date.now()));
+					return;
+				}
+			} catch (error) {
+				close(error);
+				return;
+			}
+
+			close();
+		};
+
+		const settle = (error?: unknown) => {
+			if (finished) {
+				return;
+			}
+
+			finished = true;
+			clearTimeout(retry);
+			inputs.stop();
+			if (error === undefined) {
+				finish();
+			} else {
+				close(error);
+			}
+		};
+
 		const flush = () => {
 			scheduled = false;
-			if (!finished) {
-				try {
-					inputs.drainLines(append);
-				} catch (error) {
-					settle(error);
+			if (finished || retry !== undefined) {
+				return;
+			}
+
+			try {
+				if (!inputs.drainLines(append)) {
+					// Keep what is not written; read nothing more (the producers wait) until it is.
+					inputs.pause();
+					retry = setTimeout(retryWrite, Math.max(0, (episode?.retryAt ?? 0) - Date.now()));
 				}
+			} catch (error) {
+				settle(error);
+			}
+		};
+
+		const retryWrite = () => {
+			retry = undefined;
+			flush();
+			if (retry === undefined && !finished) {
+				inputs.resume();
 			}
 		};
 
 		// SIGTERM / SIGINT: keep what was read and what waits in the FIFOs, partial lines included; exit 0.
 		const onSignal = () => {
+			if (finished && retry !== undefined) {
+				// The last lines wait for space: a second signal means stop waiting.
+				givingUp = true;
+				clearTimeout(retry);
+				finish();
+				return;
+			}
+
 			settle();
 		};
 

@@ -14,6 +14,9 @@ export type SourceEvents = {
 export type Source = {
 	/** Stops reading; bytes not read yet stay in the kernel. */
 	stop(): void;
+	/** Reads nothing until resumed: the pipe fills and its writers wait (a full disk, issue 7). */
+	pause(): void;
+	resume(): void;
 };
 
 const readSize = 64 * 1024;
@@ -46,6 +49,12 @@ export function readDescriptor(fd: number, events: SourceEvents): Source {
 			stop() {
 				socket.destroy();
 			},
+			pause() {
+				socket.pause();
+			},
+			resume() {
+				socket.resume();
+			},
 		};
 	}
 
@@ -58,6 +67,12 @@ export function readDescriptor(fd: number, events: SourceEvents): Source {
 	return {
 		stop() {
 			stream.destroy();
+		},
+		pause() {
+			stream.pause();
+		},
+		resume() {
+			stream.resume();
 		},
 	};
 }

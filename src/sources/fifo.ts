@@ -234,6 +234,12 @@ export function readFifo(fifo: OpenFifo, events: SourceEvents): FifoSource {
 				total += bytes;
 			}
 		},
+		pause() {
+			source.pause();
+		},
+		resume() {
+			source.resume();
+		},
 		stop() {
 			if (!stopped) {
 				stopped = true;

@@ -84,16 +84,34 @@ export class Inputs {
 		}
 	}
 
-	/** Writes the whole lines read so far, in batches. */
-	drainLines(write: (lines: Buffer) => void): void {
-		this.merge.flush(write);
+	/**
+	 * Offers the whole lines read so far, in batches, to `take`, which returns the bytes it took
+	 * (a prefix ending at a line end); the rest is kept. True when everything was taken.
+	 */
+	drainLines(take: (lines: Buffer) => number): boolean {
+		return this.merge.offer(take);
 	}
 
 	/** At the end: every byte read, each partial last line ended with a newline. */
-	drainAll(write: (lines: Buffer) => void): void {
-		this.merge.finish(write);
-		if (this.failure !== undefined) {
+	drainAll(take: (lines: Buffer) => number): boolean {
+		const all = this.merge.offerAll(take);
+		if (all && this.failure !== undefined) {
 			throw this.failure;
+		}
+
+		return all;
+	}
+
+	/** Reads nothing more until resumed, so memory stays bounded and the producers wait. */
+	pause(): void {
+		for (const source of this.sources) {
+			source.pause();
+		}
+	}
+
+	resume(): void {
+		for (const source of this.sources) {
+			source.resume();
 		}
 	}
 

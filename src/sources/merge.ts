@@ -21,10 +21,22 @@ export class LineMerge {
 
 	/**
 	 * Writes the whole lines every source has: a single source's lines as they lie in its framer,
-	 * several sources' lines copied together into batches of at most `batchLimit` bytes. If
-	 * `write` throws, lines already staged are not kept: the write mode then fails (exit 1).
+	 * several sources' lines copied together into batches of at most `batchLimit` bytes.
 	 */
 	flush(write: (lines: Buffer) => void): void {
+		this.offer(whole(write));
+	}
+
+	/** At the end: every byte of every source, each partial last line ended with a newline. */
+	finish(write: (lines: Buffer) => void): void {
+		this.offerAll(whole(write));
+	}
+
+	/**
+	 * As flush, but `take` returns how many bytes it took (a prefix ending at a line end): the
+	 * rest stays with the sources it came from, and offering stops. True when all was taken.
+	 */
+	offer(take: (lines: Buffer) => number): boolean {
 		let ready = 0;
 		let only: LineFramer | undefined;
 		for (const framer of this.framers) {
@@ -35,15 +47,28 @@ export class LineMerge {
 		}
 
 		if (ready <= 1) {
-			only?.drainLines(write);
-			return;
+			return only?.offerLines(take) ?? true;
 		}
 
-		let staged = 0;
+		// Lines are copied into the staging buffer, and dropped from their framers only once taken.
 		const staging = (this.staging ??= Buffer.allocUnsafe(this.batchLimit));
-		const stage = (lines: Buffer) => {
-			staging.set(lines, staged);
-			staged += lines.length;
+		let staged = 0;
+		let sources: Array<{framer: LineFramer; bytes: number}> = [];
+		const send = (): boolean => {
+			let taken = take(staging.subarray(0, staged));
+			const all = taken === staged;
+			for (const {framer, bytes} of sources) {
+				const dropped = Math.min(bytes, taken);
+				if (dropped > 0) {
+					framer.offerLines(() => dropped);
+				}
+
+				taken -= dropped;
+			}
+
+			staged = 0;
+			sources = [];
+			return all;
 		};
 
 		for (const framer of this.framers) {
@@ -52,28 +77,47 @@ export class LineMerge {
 				continue;
 			}
 
-			if (staged > 0 && staged + bytes > this.batchLimit) {
-				write(staging.subarray(0, staged));
-				staged = 0;
+			if (staged > 0 && staged + bytes > this.batchLimit && !send()) {
+				return false;
 			}
 
 			if (bytes >= this.batchLimit) {
-				framer.drainLines(write);
+				if (!framer.offerLines(take)) {
+					return false;
+				}
 			} else {
-				framer.drainLines(stage);
+				framer.offerLines(lines => {
+					staging.set(lines, staged);
+					return 0;
+				});
+				staged += bytes;
+				sources.push({framer, bytes});
 			}
 		}
 
-		if (staged > 0) {
-			write(staging.subarray(0, staged));
-		}
+		return staged > 0 ? send() : true;
 	}
 
-	/** At the end: every byte of every source, each partial last line ended with a newline. */
-	finish(write: (lines: Buffer) => void): void {
-		this.flush(write);
-		for (const framer of this.framers) {
-			framer.drainAll(write);
+	/** As finish, with offer's `take`. */
+	offerAll(take: (lines: Buffer) => number): boolean {
+		if (!this.offer(take)) {
+			return false;
 		}
+
+		for (const framer of this.framers) {
+			if (!framer.offerAll(take)) {
+				return false;
+			}
+		}
+
+		return true;
 	}
+}
+
+/** A `take` that takes everything, for a `write` that either writes all or throws. */
+function whole(write: (lines: Buffer) => void): (lines: Buffer) => number {
+	return lines => {
+		write(lines);
+		return lines.length;
+	};
 }
