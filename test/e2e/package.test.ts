@@ -1,0 +1,128 @@
+// Packaging (issue 8): the tarball `npm pack` makes installs globally into a fresh prefix with no
+// compiler and no install script, and the installed rotlog, its --help and its man page work;
+// `npx rotlog` works from the project and from the tarball.
+//
+// The install runs once, before the tests are declared: from the npm cache when it holds every
+// dependency, else from the registry; when neither works the tests are skipped with the reason.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import test from 'ava';
+import {execa} from 'execa';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {version: string; scripts: Record<string, string>};
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rotlog-package-'));
+process.on('exit', () => {
+	fs.rmSync(work, {recursive: true, force: true});
+});
+
+const prefix = path.join(work, 'prefix');
+const installed = path.join(prefix, 'bin', 'rotlog');
+const quiet = ['--no-audit', '--no-fund', '--loglevel=warn'];
+// A private npm cache would need the network; the user's cache is only read from with --offline.
+const npmEnv = {npm_config_update_notifier: 'false'};
+
+type Packed = {filename: string; unpackedSize: number; files: Array<{path: string}>};
+
+// npm test has built dist/ already: pack what is there, without running prepack (a rebuild here
+// would race the other test files that run the compiled code).
+const pack = await execa('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {cwd: root, env: npmEnv});
+const packed = (JSON.parse(pack.stdout) as Packed[])[0]!;
+const tarball = path.join(work, packed.filename);
+
+async function install(): Promise<{ok: true; stderr: string} | {ok: false; reason: string}> {
+	const args = ['install', '--global', '--prefix', prefix, tarball, ...quiet];
+	const offline = await execa('npm', [...args, '--offline'], {cwd: work, env: npmEnv, reject: false});
+	if (offline.exitCode === 0) {
+		return {ok: true, stderr: offline.stderr};
+	}
+
+	const online = await execa('npm', [...args, '--prefer-offline'], {cwd: work, env: npmEnv, reject: false, timeout: 90_000});
+	if (online.exitCode === 0) {
+		return {ok: true, stderr: online.stderr};
+	}
+
+	const why = (text: string) => text.split('\n').find(line => /\bcode\b|ENOTCACHED|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT/.test(line)) ?? text.split('\n')[0];
+	return {ok: false, reason: `offline: ${why(offline.stderr)}; registry: ${why(online.stderr)}`};
+}
+
+const installation = await install();
+if (!installation.ok) {
+	console.log(`package tests: cannot install the packed tarball (the npm cache lacks a dependency and the registry is unreachable); skipped: ${installation.reason}`);
+}
+
+const withInstall = installation.ok ? test : test.skip;
+
+test('the tarball holds the compiled code, the bin shim, the man page and nothing else large', t => {
+	const files = packed.files.map(file => file.path).sort();
+	for (const needed of ['bin/rotlog', 'man/rotlog.1', 'package.json', 'dist/src/cli.js', 'dist/src/commands/write.js', 'dist/src/compress-child.js', 'dist/src/compress-spawner.js']) {
+		t.true(files.includes(needed), `missing ${needed}`);
+	}
+
+	// Only README, LICENSE-like files, package.json, the shim, the man page and compiled sources;
+	// each compiled file has its source, so no stale output of a deleted module ships.
+	for (const file of files) {
+		if (file.startsWith('dist/src/')) {
+			t.regex(file, /\.js$/, `${file}: only JavaScript from dist/src`);
+			const source = path.join(root, file.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+			t.true(fs.existsSync(source), `${file} has no source ${path.relative(root, source)}: stale build output`);
+		} else {
+			t.true(['bin/rotlog', 'man/rotlog.1', 'package.json', 'README.md', 'LICENSE'].includes(file), `unexpected file ${file}`);
+		}
+	}
+
+	t.true(packed.unpackedSize < 400_000, `unpacked size ${packed.unpackedSize} bytes`);
+	t.log(`${packed.filename}: ${files.length} files, ${packed.unpackedSize} bytes unpacked, ${fs.statSync(tarball).size} bytes packed`);
+});
+
+test('the published manifest has no install-time script', t => {
+	for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) {
+		t.is(manifest.scripts[script], undefined, `"${script}" would run (or be flagged) when the tarball is installed`);
+	}
+});
+
+withInstall('the packed tarball installs globally without install scripts; rotlog --version, --help and man rotlog work', async t => {
+	if (!installation.ok) {
+		return;
+	}
+
+	t.notRegex(installation.stderr, /install scripts|gyp|prebuild/i);
+	t.false(fs.existsSync(path.join(prefix, 'lib', 'node_modules', 'rotlog', 'src')), 'TypeScript sources are not installed');
+
+	const version = await execa(installed, ['--version'], {cwd: work});
+	t.is(version.stdout, manifest.version);
+
+	const help = await execa(installed, ['--help'], {cwd: work});
+	t.regex(help.stdout, /rotlog check \[files\.\.\]/);
+	t.regex(help.stdout, /--max/);
+
+	// The installed writer works end to end (the native lock module loaded from the prefix).
+	const log = path.join(work, 'installed.log');
+	const written = await execa(installed, [log, '--max', '64', '--keep', '2'], {cwd: work, input: 'one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\nten\neleven\ntwelve\nthirteen\nfourteen\n'});
+	t.is(written.exitCode, 0);
+	t.true(fs.existsSync(log));
+
+	const page = path.join(prefix, 'share', 'man', 'man1', 'rotlog.1');
+	t.regex(fs.readFileSync(page, 'utf8'), /^\.TH "?ROTLOG"? "?1"?/m);
+	const man = await execa('man', ['-M', path.join(prefix, 'share', 'man'), 'rotlog'], {cwd: work, reject: false, env: {MANPAGER: 'cat', PAGER: 'cat', MANWIDTH: '80'}});
+	if (man.failed && (man as {code?: string}).code === 'ENOENT') {
+		t.log('man is not installed: checked only that share/man/man1/rotlog.1 is a man page');
+	} else {
+		t.is(man.exitCode, 0, man.stderr);
+		t.regex(man.stdout, /rotlog\s+-\s+append standard input/);
+	}
+});
+
+withInstall('npx runs rotlog from the packed tarball', async t => {
+	const result = await execa('npx', ['--yes', '--offline', `--package=${tarball}`, 'rotlog', '--version'], {cwd: work, env: npmEnv, reject: false});
+	t.is(result.exitCode, 0, result.stderr);
+	t.is(result.stdout.trim(), manifest.version);
+});
+
+test('npx rotlog runs the project\'s own rotlog from the project directory', async t => {
+	const result = await execa('npx', ['--offline', 'rotlog', '--version'], {cwd: root, env: npmEnv, reject: false});
+	t.is(result.exitCode, 0, result.stderr);
+	t.is(result.stdout.trim(), manifest.version);
+});
