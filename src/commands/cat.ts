@@ -135,13 +135,18 @@ async function copyFile(opened: Opened, out: Output): Promise<void> {
 		}
 	};
 
+	// The read stream owns the descriptor: when the reader goes away, pipeline() destroys the
+	// stream, and destroying closes the descriptor whatever autoClose says (closing it again here
+	// failed with EBADF, and could have closed a reused descriptor number).
+	let owned = false;
 	try {
 		if (opened.extension === '.zst') {
 			await copyZstd(opened, sink);
 			return;
 		}
 
-		const read = fs.createReadStream('', {fd: opened.fd, autoClose: false});
+		const read = fs.createReadStream('', {fd: opened.fd, autoClose: true});
+		owned = true;
 		const decompress = decompressors[opened.extension];
 		await (decompress ? pipeline(read, decompress(), sink) : pipeline(read, sink));
 	} catch (error) {
@@ -153,7 +158,9 @@ async function copyFile(opened: Opened, out: Output): Promise<void> {
 
 		throw error instanceof RuntimeFailure ? error : fsFailure('read', opened.name, error);
 	} finally {
-		fs.closeSync(opened.fd);
+		if (!owned) {
+			fs.closeSync(opened.fd);
+		}
 	}
 }
 
