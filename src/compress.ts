@@ -499,13 +499,14 @@ export class Compressor {
 	}
 
 	/**
-	 * Starts queued compressions, at most `concurrency` children at once. A backlog is split evenly
-	 * over the free children, each compressing its share in turn, so that a child's start-up (~0.1 s
-	 * of CPU for Node) is paid once per batch rather than once per archive.
+	 * Starts queued compressions, at most `concurrency` children at once. A backlog is split over
+	 * all the children, busy ones included (each compressing its share in turn), so that a child's
+	 * start-up (~0.1 s of CPU for Node) is paid once per batch rather than once per archive, and a
+	 * child that frees up first does not take the whole backlog while the others go idle.
 	 */
 	pump(): void {
 		while (this.running.size < this.concurrency && this.queue.length > 0) {
-			const share = Math.ceil(this.queue.length / (this.concurrency - this.running.size));
+			const share = Math.ceil(this.queue.length / this.concurrency);
 			const batch = this.queue.splice(0, Math.min(share, maxBatch));
 			const run = this.run(batch).finally(() => {
 				this.running.delete(run);

@@ -34,6 +34,10 @@ test('SIGTERM while a hook runs: rotlog waits for the hook, writes what it read,
 	const hook = path.join(directory, 'hook.sh');
 	// The hook says it started, then waits until the test lets it finish.
 	fs.writeFileSync(hook, `#!/bin/sh\ntouch '${started}'\nwhile [ ! -e '${release}' ]; do sleep 0.05; done\necho "$1" >> '${record}'\n`, {mode: 0o755});
+	// However the test ends, the hook must not wait forever.
+	t.teardown(() => {
+		fs.writeFileSync(release, '', {flag: 'a'});
+	});
 	const writer = execa(rotlog, [file, '--max', '16', '--compress', 'none', '--on-rotate', hook], {stdin: 'pipe', reject: false});
 	// 13 + 14 bytes: the second line rotates the first away; 'p\n' still fits beside the second.
 	writer.stdin.write('first line 1\nsecond line 2\np');
