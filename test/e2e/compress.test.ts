@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import zlib from 'node:zlib';
 import test from 'ava';
-import {execa, execaSync} from 'execa';
+import {execa} from 'execa';
 import {findArchives} from '../../src/archive.js';
 import {findProgram, zlibHasZstd} from '../../src/codecs.js';
 import type {RecoveryReport} from '../../src/compress.js';
+import {readLogFile} from '../helpers/files.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const rotlog = path.join(root, 'bin', 'rotlog');
@@ -34,28 +34,6 @@ function lines(tag: string, count: number): Buffer {
 	return Buffer.from(text);
 }
 
-function decompress(file: string): Buffer {
-	const bytes = fs.readFileSync(file);
-	if (file.endsWith('.gz')) {
-		return zlib.gunzipSync(bytes);
-	}
-
-	if (file.endsWith('.br')) {
-		return zlib.brotliDecompressSync(bytes);
-	}
-
-	if (file.endsWith('.zst')) {
-		const modern = zlib as unknown as {zstdDecompressSync?: (bytes: Buffer) => Buffer};
-		if (modern.zstdDecompressSync) {
-			return modern.zstdDecompressSync(bytes);
-		}
-
-		const result = execaSync('zstd', ['-dc'], {encoding: 'buffer', input: bytes, stripFinalNewline: false});
-		return Buffer.from(result.stdout);
-	}
-
-	return bytes;
-}
 
 /** Oldest archive first, then FILE: the whole history of the log as bytes. */
 function history(file: string): Buffer {
@@ -67,7 +45,7 @@ function history(file: string): Buffer {
 		// One copy per index: a raw archive next to its compressed copy would be a duplicate.
 		const group = archives.filter(archive => archive.index === index);
 		const chosen = group.find(archive => archive.extension !== '') ?? group[0]!;
-		parts.push(decompress(path.join(directory, chosen.name)));
+		parts.push(readLogFile(path.join(directory, chosen.name)));
 	}
 
 	parts.push(fs.readFileSync(file));
