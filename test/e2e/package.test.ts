@@ -126,8 +126,24 @@ withInstall('npx runs rotlog from the packed tarball', async t => {
 	t.is(result.stdout.trim(), manifest.version);
 });
 
-test('npx rotlog runs the project\'s own rotlog from the project directory', async t => {
+/** Each compiled file under dist/src with its modification time. */
+function builtFiles(): Map<string, number> {
+	const directory = path.join(root, 'dist', 'src');
+	const entries = fs.readdirSync(directory, {recursive: true, withFileTypes: true}).filter(entry => entry.isFile());
+	return new Map(entries.map(entry => {
+		const file = path.join(entry.parentPath, entry.name);
+		return [path.relative(directory, file), fs.statSync(file).mtimeMs];
+	}));
+}
+
+test('npx rotlog runs the project\'s own rotlog from the project directory, without rewriting a current build', async t => {
+	// The first `npx rotlog` in a clone links the project into npm's npx cache and runs its
+	// `prepare` (the build). That build is incremental: with dist/ current it writes nothing, so
+	// writers already running from dist/ (several `npx rotlog` started at once) never load a
+	// half-rewritten module.
+	const before = builtFiles();
 	const result = await execa('npx', ['--offline', 'rotlog', '--version'], {cwd: root, env: npmEnv, reject: false});
 	t.is(result.exitCode, 0, result.stderr);
 	t.is(result.stdout.trim(), manifest.version);
+	t.deepEqual(builtFiles(), before, 'npx rewrote dist/src');
 });
