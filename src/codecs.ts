@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import {RuntimeFailure, UsageError} from './errors.js';
+import {gzipBlocks, gzipBlocksAvailable} from './gzip-blocks.js';
 
 export const codecNames = ['gzip', 'brotli', 'zstd', 'none'] as const;
 export type CodecName = (typeof codecNames)[number];
@@ -127,6 +128,11 @@ export async function compressDescriptor(codec: Codec, input: number, output: nu
 			throw new Error(programReason(error), {cause: error});
 		}
 
+		return;
+	}
+
+	if (codec.name === 'gzip' && gzipBlocksAvailable()) {
+		gzipBlocks(input, output, codec.level);
 		return;
 	}
 

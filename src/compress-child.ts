@@ -1,18 +1,18 @@
-// The compression child (issue 3): started by Compressor for a batch of claimed archives, each as
-// a locked temp file and the raw archive (fds 3 + 2i and 4 + 2i). For each in turn it compresses at
-// a lower scheduling priority, fsyncs, swaps the result in under the log's lock, and prints the
-// job's status on stdout. It finishes its archives even if the writer that started it is gone:
-// Ctrl-C on the terminal reaches it too, and is ignored.
+// The compression child (issue 3): started by Compressor, it reads jobs from stdin, one JSON line
+// per raw archive, and for each in turn, at a lower scheduling priority: claims the archive under
+// the log's lock (a locked temp file next to it), compresses it, fsyncs, swaps the result in under
+// the lock, and prints the job's status on stdout. It exits when stdin ends, after the jobs it was
+// sent: if the writer that started it is gone, it still finishes them. Ctrl-C on the terminal
+// reaches it too, and is ignored.
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
 import {compressDescriptor} from './codecs.js';
-import {compressionNiceness, swapIn, type Job, type JobStatus, warn} from './compress.js';
+import {claimLocked, compressedCopies, compressionNiceness, findByInode, swapIn, type ClaimedJob, type Job, type JobStatus, warn} from './compress.js';
 import {systemReason} from './errors.js';
 import {stepDone} from './faults.js';
 import {FileLock} from './lock.js';
-
-/** Job i's temp is inherited as fd 3 + 2i, its raw archive as fd 4 + 2i. */
-const firstFd = 3;
 
 /**
  * On Linux a nice value belongs to one thread: lower every thread started so far (V8's and the
@@ -59,8 +59,30 @@ async function gate(file: string): Promise<void> {
 	});
 }
 
+/** Step 1 under the log's lock: the claim, or the status when there is nothing to compress. */
+function claim(job: Job, lock: FileLock): {job: ClaimedJob; tempFd: number; rawFd: number} | JobStatus {
+	const directory = path.dirname(job.file);
+	const base = path.basename(job.file);
+	lock.acquire();
+	try {
+		const current = findByInode(directory, base, job.ino);
+		if (current === undefined || compressedCopies(directory, current).length > 0) {
+			// Retention deleted it, or another process compressed it first.
+			return 'discarded';
+		}
+
+		const claimed = claimLocked(path.join(directory, current), base, job.ino);
+		return claimed === undefined ? 'busy' : {job: {...job, temp: claimed.temp}, tempFd: claimed.tempFd, rawFd: claimed.rawFd};
+	} catch (error) {
+		warn(`cannot compress '${job.raw}': ${systemReason(error)}; kept uncompressed`);
+		return 'failed';
+	} finally {
+		lock.release();
+	}
+}
+
 /** One archive: compress, fsync, swap in. The temp's lock is ours until its descriptor closes. */
-async function compressOne(job: Job, tempFd: number, rawFd: number, lock: FileLock): Promise<JobStatus> {
+async function compressOne(job: ClaimedJob, tempFd: number, rawFd: number, lock: FileLock): Promise<JobStatus | `compressed ${number}`> {
 	try {
 		await compressDescriptor(job.codec, rawFd, tempFd);
 		if (testFault === 'fail') {
@@ -88,7 +110,9 @@ async function compressOne(job: Job, tempFd: number, rawFd: number, lock: FileLo
 	}
 
 	try {
-		return await swapIn(job, tempFd, lock, testFault === 'stall-drop' ? stall : undefined);
+		const swapped = await swapIn(job, tempFd, lock, testFault === 'stall-drop' ? stall : undefined);
+		// The renamed temp is the compressed archive: its inode tells the writer its name later.
+		return swapped === 'compressed' ? `compressed ${fs.fstatSync(tempFd).ino}` : swapped;
 	} catch (error) {
 		warn(`cannot finish compressing '${job.raw}': ${systemReason(error)}`);
 		return 'failed';
@@ -99,22 +123,39 @@ async function main(): Promise<void> {
 	process.on('SIGINT', () => undefined);
 	process.on('SIGTERM', () => undefined);
 	lowerPriority();
-	const jobs = JSON.parse(process.argv[2] ?? '[]') as Job[];
-	const lock = new FileLock(jobs[0]?.lockPath ?? '');
+	let lock: FileLock | undefined;
 	try {
-		for (const [index, job] of jobs.entries()) {
-			const tempFd = firstFd + (2 * index);
-			const status = await compressOne(job, tempFd, tempFd + 1, lock);
-			fs.closeSync(tempFd);
-			fs.closeSync(tempFd + 1);
+		for await (const line of readline.createInterface({input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY})) {
+			if (line.length === 0) {
+				continue;
+			}
+
+			const job = JSON.parse(line) as Job;
+			lock ??= new FileLock(job.lockPath);
+			const claimed = claim(job, lock);
+			let status: string;
+			if (typeof claimed === 'string') {
+				status = claimed;
+			} else {
+				try {
+					status = await compressOne(claimed.job, claimed.tempFd, claimed.rawFd, lock);
+				} finally {
+					fs.closeSync(claimed.tempFd);
+					fs.closeSync(claimed.rawFd);
+				}
+			}
+
+			// The blocks and zlib's buffers of this archive are garbage now; without this they pile up
+			// over a run (84 MiB after 16 archives of 16 MiB, 58 MiB with it).
+			(globalThis as {gc?: () => void}).gc?.();
 			try {
 				fs.writeSync(1, `${status}\n`);
 			} catch {
-				// The writer that started us is gone (EPIPE): finish the batch all the same.
+				// The writer that started us is gone (EPIPE): finish the jobs sent all the same.
 			}
 		}
 	} finally {
-		lock.close();
+		lock?.close();
 	}
 }
 

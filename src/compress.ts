@@ -1,11 +1,14 @@
 // Background compression and the swap-in of the finished archive (issue 3).
 //
 // The protocol, step by step (each step can be resumed by `recoverLeftovers` after a crash):
-//  1. claim   (under the log's lock, right after the rotation that made the raw archive): open the
-//             raw archive, create the hidden temp `.BASE.compress.INODE` next to it (O_EXCL,
-//             O_NOFOLLOW, the raw archive's mode) and take a kernel lock on it. The lock marks the
-//             temp as live; the kernel drops it when its holder dies, which makes it an orphan.
-//  2. compress (no lock, in a child process at a lower priority): raw -> temp, then fsync the temp.
+//  0. queue   (the writer, under the log's lock, right after the rotation that made the raw
+//             archive): note its inode and hand it to a compression child, a long-lived process
+//             at a lower priority that takes archives one at a time as it frees up.
+//  1. claim   (the child, under the log's lock): find the raw archive by inode, open it, create
+//             the hidden temp `.BASE.compress.INODE` next to it (O_EXCL, O_NOFOLLOW, the raw
+//             archive's mode) and take a kernel lock on it. The lock marks the temp as live; the
+//             kernel drops it when its holder dies, which makes it an orphan.
+//  2. compress (the child, no lock): raw -> temp, then fsync the temp.
 //  3. swap    (under the log's lock): find the raw archive's current name R by its inode (rotations
 //             shift numbered names meanwhile); rename the temp to R + extension. If R is gone
 //             (retention deleted it) or R already has a compressed copy, discard the temp.
@@ -17,36 +20,38 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {Worker} from 'node:worker_threads';
+import {type ChildProcess, spawn} from 'node:child_process';
 import fsx from 'fs-native-extensions';
 import {archiveExtensions} from './archive.js';
 import {archiveGroups, type ArchiveOptions} from './archiving.js';
 import type {Codec} from './codecs.js';
 import {errnoCode, systemReason} from './errors.js';
 import {stepDone} from './faults.js';
-import type {SpawnMessage, SpawnRequest, SpawnResult} from './compress-spawner.js';
 import {FileLock, isLockHeld} from './lock.js';
 
-/** What a compression child needs per archive; a batch is passed as a JSON array in its argv. */
+/** What a compression child is sent per archive, one JSON line on its stdin. */
 export type Job = {
 	codec: Codec;
 	file: string;
 	lockPath: string;
 	/** The raw archive's inode: its identity while its name shifts. */
 	ino: number;
-	/** The raw archive's path when it was claimed (for messages). */
+	/** The raw archive's path when it was queued (for messages). */
 	raw: string;
-	temp: string;
 };
 
-/** What the compression child prints, one line per job, in order. */
-export type JobStatus = 'compressed' | 'discarded' | 'failed';
+/** A job the child has claimed: its temp exists and is locked. */
+export type ClaimedJob = Job & {temp: string};
+
+/**
+ * What the compression child prints, one line per job, in order: `compressed INODE` (the
+ * compressed archive's inode), `discarded` (gone, or compressed by another process), `busy` (a
+ * live process is compressing it) or `failed` (kept raw; the child said why on stderr).
+ */
+export type JobStatus = 'compressed' | 'discarded' | 'busy' | 'failed';
 
 /** How much the writer outranks compression (nice 0 vs 10: CFS gives the writer ~10x the CPU). */
 export const compressionNiceness = 10;
-
-/** Archives one child compresses in turn (each holds two descriptors). */
-const maxBatch = 16;
 
 const tempMarker = '.compress.';
 
@@ -87,7 +92,7 @@ export function findByInode(directory: string, base: string, ino: number, compre
 }
 
 /** The compressed copies of archive `name` that exist now. */
-function compressedCopies(directory: string, name: string): string[] {
+export function compressedCopies(directory: string, name: string): string[] {
 	return archiveExtensions
 		.map(extension => `${name}${extension}`)
 		.filter(copy => fs.existsSync(path.join(directory, copy)));
@@ -126,9 +131,8 @@ export function removeOrphan(temp: string): boolean {
 	}
 }
 
-/** A claimed raw archive: the raw open for reading, the temp created and locked. */
-/** A raw archive claimed for compression; `tempIno` becomes the compressed archive's inode. */
-export type Claim = {raw: string; ino: number; rawFd: number; temp: string; tempFd: number; tempIno: number};
+/** A raw archive claimed for compression: the raw open for reading, the temp created and locked. */
+export type Claim = {raw: string; ino: number; rawFd: number; temp: string; tempFd: number};
 
 /**
  * Step 1, under the log's lock: claims the raw archive at `raw` unless a live temp already claims
@@ -150,7 +154,7 @@ export function claimLocked(raw: string, base: string, expectedIno?: number): Cl
 			return undefined;
 		}
 
-		const claim = {raw, ino: stats.ino, rawFd, temp, tempFd, tempIno: fs.fstatSync(tempFd).ino};
+		const claim = {raw, ino: stats.ino, rawFd, temp, tempFd};
 		stepDone('claim');
 		return claim;
 	} catch (error) {
@@ -195,7 +199,7 @@ export type SwapResult = 'compressed' | 'discarded';
  * Steps 3 to 5 for a finished, fsynced temp; run by the compression child. `beforeDrop` is a
  * test hook that runs between the rename and the raw archive's removal.
  */
-export async function swapIn(job: Job, tempFd: number, lock: FileLock, beforeDrop?: () => Promise<void>): Promise<SwapResult> {
+export async function swapIn(job: ClaimedJob, tempFd: number, lock: FileLock, beforeDrop?: () => Promise<void>): Promise<SwapResult> {
 	const directory = path.dirname(job.file);
 	const base = path.basename(job.file);
 	let finalName: string | undefined;
@@ -288,17 +292,27 @@ export type RecoveryReport = {
 	busy: string[];
 };
 
-const childScript = new URL('compress-child.js', import.meta.url);
-const spawnerScript = new URL('compress-spawner.js', import.meta.url);
+const childScript = fileURLToPath(new URL('compress-child.js', import.meta.url));
+
+/** A raw archive waiting for a child, known by inode (its name shifts with rotations). */
+type Pending = {ino: number; raw: string};
+
+/** A compression child: long-lived while there is work, one archive at a time. */
+type Child = {process: ChildProcess; job: Pending | undefined; output: string; ending: boolean};
 
 /**
- * Hands claimed archives to compression children, at most `concurrency` at once, and repairs what
+ * Hands raw archives to compression children, at most `concurrency` at once, and repairs what
  * killed compressions left behind. One per writer process; `drain()` waits for everything started.
+ *
+ * A child is a Node process started once and fed archives one at a time over its stdin while the
+ * queue has any: start-up (about 0.2 s of CPU for Node) is paid once per burst of rotations, not
+ * per archive, and a child that frees up takes the next archive, so no core idles while another
+ * child still has a backlog. When the queue is empty the idle children are told to end.
  */
 export class Compressor {
 	readonly report: RecoveryReport = {compressed: [], removedRaws: [], removedTemps: [], failed: [], busy: []};
-	private readonly queue: Claim[] = [];
-	private readonly running = new Set<Promise<void>>();
+	private readonly queue: Pending[] = [];
+	private readonly children = new Set<Child>();
 	/** Recovery steps waiting for a disk flush. */
 	private readonly background = new Set<Promise<void>>();
 	private readonly failedInodes = new Set<number>();
@@ -307,11 +321,6 @@ export class Compressor {
 	private readonly base: string;
 	private lock: FileLock | undefined;
 	private scanPending = false;
-	private spawner: Worker | undefined;
-	private readonly spawns = new Map<number, (result: Omit<SpawnResult, 'id'>) => void>();
-	/** Descriptors the main thread closes once the spawner says the child has them. */
-	private readonly spawnFds = new Map<number, number[]>();
-	private lastSpawn = 0;
 	private idle: Array<() => void> = [];
 
 	constructor(private readonly options: CompressorOptions) {
@@ -321,22 +330,17 @@ export class Compressor {
 	}
 
 	/**
-	 * Called under the log's lock right after a rotation made `archive`: claim it now (cheap: one
-	 * open, one O_EXCL create, one lock), start it and look for leftovers once the lock is released.
+	 * Called under the log's lock right after a rotation made `archive`: note its inode (one stat)
+	 * for a child, and look for leftovers once the lock is released.
 	 */
 	archived(archive: string): void {
 		if (this.options.codec !== undefined) {
 			try {
-				const claim = claimLocked(archive, this.base);
-				if (claim) {
-					this.queue.push(claim);
+				const stats = fs.lstatSync(archive);
+				if (stats.isFile()) {
+					this.enqueue({ino: stats.ino, raw: archive});
 				}
 			} catch (error) {
-				const ino = fs.statSync(archive, {throwIfNoEntry: false})?.ino;
-				if (ino !== undefined) {
-					this.failedInodes.add(ino);
-				}
-
 				warn(`cannot compress '${archive}': ${systemReason(error)}; kept uncompressed`);
 			}
 		}
@@ -362,9 +366,12 @@ export class Compressor {
 		});
 	}
 
+	/** Tells every child to end once its archive is done (they are idle after drain()). */
 	close(): void {
-		void this.spawner?.terminate();
-		this.spawner = undefined;
+		for (const child of this.children) {
+			this.end(child);
+		}
+
 		this.lock?.close();
 		this.lock = undefined;
 	}
@@ -372,7 +379,7 @@ export class Compressor {
 	/**
 	 * Finishes or removes what killed compressions left: orphaned temps (nobody holds their lock)
 	 * are removed, a raw archive next to its compressed copy is removed once that copy is fsynced,
-	 * and other raw archives are claimed for compression (when this compressor has a codec).
+	 * and other raw archives are queued for compression (when this compressor has a codec).
 	 */
 	recoverLeftovers(): void {
 		try {
@@ -380,6 +387,15 @@ export class Compressor {
 		} catch (error) {
 			warn(`cannot recover compressions in '${this.directory}': ${systemReason(error)}`);
 		}
+	}
+
+	private enqueue(pending: Pending): void {
+		const known = (each: Pending | undefined) => each?.ino === pending.ino;
+		if (this.failedInodes.has(pending.ino) || this.queue.some(known) || [...this.children].some(child => known(child.job))) {
+			return;
+		}
+
+		this.queue.push(pending);
 	}
 
 	private scan(): void {
@@ -413,10 +429,17 @@ export class Compressor {
 
 		// Temps that are live now (their holder probes as locked) need nothing; others are rechecked under the lock.
 		const suspects = [...temps.values()].filter(temp => !isLocked(temp));
+		const ours = new Set([...this.children].flatMap(child => (child.job === undefined ? [] : [child.job.ino])));
 		for (const {ino, name} of unclaimed) {
 			const temp = temps.get(ino);
 			if (temp !== undefined && !suspects.includes(temp)) {
-				this.report.busy.push(name);
+				// A live compression: another process's, or one of our children's.
+				if (!ours.has(ino)) {
+					this.report.busy.push(name);
+				}
+			} else {
+				// The child claims it under the lock, and finds it by inode then.
+				this.enqueue({ino, raw: path.join(this.directory, name)});
 			}
 		}
 
@@ -432,39 +455,16 @@ export class Compressor {
 			this.background.add(finishing);
 		}
 
-		const toClaim = unclaimed.filter(({ino}) => !temps.has(ino) || suspects.includes(temps.get(ino)!));
-		if (suspects.length === 0 && toClaim.length === 0) {
+		if (suspects.length === 0) {
 			return;
 		}
 
-		// Under the lock, names are stable: each step below finds its archive by inode again.
 		const lock = this.lockFile();
 		lock.acquire();
 		try {
 			for (const temp of suspects) {
 				if (removeOrphan(temp)) {
 					this.report.removedTemps.push(path.basename(temp));
-				}
-			}
-
-			for (const {ino, name} of toClaim) {
-				const current = findByInode(this.directory, this.base, ino);
-				if (current === undefined || compressedCopies(this.directory, current).length > 0) {
-					continue;
-				}
-
-				try {
-					const claim = claimLocked(path.join(this.directory, current), this.base, ino);
-					if (claim) {
-						this.queue.push(claim);
-					} else {
-						this.report.busy.push(name);
-					}
-				} catch (error) {
-					// Say it once per archive, not at every rotation.
-					this.failedInodes.add(ino);
-					this.report.failed.push(name);
-					warn(`cannot compress '${path.join(this.directory, current)}': ${systemReason(error)}; kept uncompressed`);
 				}
 			}
 		} finally {
@@ -499,20 +499,26 @@ export class Compressor {
 	}
 
 	/**
-	 * Starts queued compressions, at most `concurrency` children at once. A backlog is split over
-	 * all the children, busy ones included (each compressing its share in turn), so that a child's
-	 * start-up (~0.1 s of CPU for Node) is paid once per batch rather than once per archive, and a
-	 * child that frees up first does not take the whole backlog while the others go idle.
+	 * Gives each idle child the next archive, starting children up to `concurrency` while archives
+	 * wait; with nothing left to give, tells the idle children to end.
 	 */
 	pump(): void {
-		while (this.running.size < this.concurrency && this.queue.length > 0) {
-			const share = Math.ceil(this.queue.length / this.concurrency);
-			const batch = this.queue.splice(0, Math.min(share, maxBatch));
-			const run = this.run(batch).finally(() => {
-				this.running.delete(run);
-				this.pump();
-			});
-			this.running.add(run);
+		while (this.queue.length > 0) {
+			const child = [...this.children].find(each => each.job === undefined && !each.ending)
+				?? (this.children.size < this.concurrency ? this.startChild() : undefined);
+			if (child === undefined) {
+				break;
+			}
+
+			this.send(child, this.queue.shift()!);
+		}
+
+		if (this.queue.length === 0) {
+			for (const child of this.children) {
+				if (child.job === undefined) {
+					this.end(child);
+				}
+			}
 		}
 
 		if (this.isIdle()) {
@@ -525,37 +531,133 @@ export class Compressor {
 	}
 
 	private isIdle(): boolean {
-		return this.queue.length === 0 && this.running.size === 0 && this.background.size === 0 && !this.scanPending;
+		return this.queue.length === 0 && ![...this.children].some(child => child.job !== undefined) && this.background.size === 0 && !this.scanPending;
 	}
 
-	private async run(batch: Claim[]): Promise<void> {
-		const codec = this.options.codec!;
-		const jobs: Job[] = batch.map(claim => ({codec, file: this.options.file, lockPath: this.options.lockPath, ino: claim.ino, raw: claim.raw, temp: claim.temp}));
-		// Job i's temp (with its lock) and raw archive are inherited as fds 3 + 2i and 4 + 2i.
-		const outcome = await this.spawnChild(JSON.stringify(jobs), batch.flatMap(claim => [claim.tempFd, claim.rawFd]));
-		for (const [index, claim] of batch.entries()) {
-			const status = outcome.statuses[index];
-			const name = path.basename(claim.raw);
-			if (status === 'compressed') {
+	/**
+	 * Starts a child (undefined when it cannot be started: the archive waiting for it is then kept
+	 * raw). Starting blocks this thread until the child has exec'd Node, a few milliseconds, once
+	 * per child.
+	 */
+	private startChild(): Child | undefined {
+		let spawned: ChildProcess;
+		try {
+			// --expose-gc: the child collects after each archive, so its peak memory stays that of one.
+			spawned = spawn(process.execPath, ['--expose-gc', childScript], {stdio: ['pipe', 'pipe', 'inherit']});
+		} catch (error) {
+			this.failQueued(systemReason(error));
+			return undefined;
+		}
+
+		try {
+			// Lower it at once, so that even Node's start-up in the child yields to the writer.
+			if (spawned.pid !== undefined) {
+				os.setPriority(spawned.pid, compressionNiceness);
+			}
+		} catch {
+			// Exited already, or not permitted: the child lowers itself too.
+		}
+
+		const child: Child = {process: spawned, job: undefined, output: '', ending: false};
+		this.children.add(child);
+		// A child that died leaves its stdin broken: its exit says what happened.
+		spawned.stdin?.on('error', () => undefined);
+		spawned.stdout?.setEncoding('utf8');
+		spawned.stdout?.on('data', (text: string) => {
+			child.output += text;
+			let newline = child.output.indexOf('\n');
+			while (newline !== -1) {
+				const line = child.output.slice(0, newline);
+				child.output = child.output.slice(newline + 1);
+				const job = child.job;
+				if (job !== undefined) {
+					child.job = undefined;
+					this.settle(job, line);
+				}
+
+				newline = child.output.indexOf('\n');
+			}
+
+			this.pump();
+		});
+		let gone = false;
+		const exited = (why: string) => {
+			if (gone) {
+				return;
+			}
+
+			gone = true;
+			this.children.delete(child);
+			const job = child.job;
+			child.job = undefined;
+			if (job !== undefined) {
+				this.settle(job, undefined, why);
+			}
+
+			this.pump();
+		};
+
+		spawned.once('error', error => {
+			exited(systemReason(error));
+		});
+		spawned.once('close', (_code, signal) => {
+			exited(`compressor killed by ${signal ?? 'an error'}`);
+		});
+		return child;
+	}
+
+	private send(child: Child, pending: Pending): void {
+		child.job = pending;
+		const job: Job = {codec: this.options.codec!, file: this.options.file, lockPath: this.options.lockPath, ino: pending.ino, raw: pending.raw};
+		child.process.stdin?.write(`${JSON.stringify(job)}\n`);
+	}
+
+	/** No more archives for this child: it finishes the one it has, if any, and exits. */
+	private end(child: Child): void {
+		if (!child.ending) {
+			child.ending = true;
+			child.process.stdin?.end();
+		}
+	}
+
+	/** No child could be started: every queued archive is kept raw, said once each. */
+	private failQueued(why: string): void {
+		for (const pending of this.queue.splice(0)) {
+			this.settle(pending, undefined, why);
+		}
+	}
+
+	/** What became of an archive: `line` is the child's status, undefined when it died first. */
+	private settle(pending: Pending, line: string | undefined, why?: string): void {
+		const name = path.basename(pending.raw);
+		const [status, inode] = (line ?? '').split(' ');
+		switch (status as JobStatus) {
+			case 'compressed': {
 				this.report.compressed.push(name);
-				this.announce(claim.tempIno, true);
-				continue;
+				this.announce(Number(inode), true);
+				return;
 			}
 
-			if (status === 'discarded') {
-				continue;
+			case 'discarded': {
+				return;
 			}
 
-			this.failedInodes.add(claim.ino);
-			this.report.failed.push(name);
-			if (status !== 'failed') {
-				// The child could not say so itself: it never started, or a signal killed it.
-				const why = outcome.error ?? `compressor killed by ${outcome.signal ?? 'an error'}`;
-				warn(`cannot compress '${claim.raw}': ${why}; kept uncompressed`);
-				this.withLock(() => removeOrphan(claim.temp));
+			case 'busy': {
+				this.report.busy.push(name);
+				return;
 			}
 
-			this.announce(claim.ino, false);
+			default: {
+				this.failedInodes.add(pending.ino);
+				this.report.failed.push(name);
+				if (status !== 'failed') {
+					// The child could not say so itself: it never started, or a signal killed it.
+					warn(`cannot compress '${pending.raw}': ${why ?? 'the compressor stopped'}; kept uncompressed`);
+					this.withLock(() => removeOrphan(path.join(this.directory, tempName(this.base, pending.ino))));
+				}
+
+				this.announce(pending.ino, false);
+			}
 		}
 	}
 
@@ -569,53 +671,6 @@ export class Compressor {
 		if (name !== undefined) {
 			this.options.onFinal(path.join(this.directory, name));
 		}
-	}
-
-	/** Starts a child through the spawner thread; resolves when the child has exited. */
-	private async spawnChild(jobs: string, fds: number[]): Promise<Omit<SpawnResult, 'id'>> {
-		if (this.spawner === undefined) {
-			this.spawner = new Worker(spawnerScript);
-			this.spawner.on('message', (message: SpawnMessage) => {
-				if (message.kind === 'spawned') {
-					// The child holds its own descriptors now; the temps' locks live on in them.
-					for (const fd of this.spawnFds.get(message.id) ?? []) {
-						fs.closeSync(fd);
-					}
-
-					this.spawnFds.delete(message.id);
-					return;
-				}
-
-				this.spawns.get(message.id)?.(message);
-				this.spawns.delete(message.id);
-				if (this.spawns.size === 0) {
-					this.spawner?.unref();
-				}
-			});
-			this.spawner.on('error', error => {
-				// The spawner itself failed: every child it was watching counts as failed.
-				for (const settle of this.spawns.values()) {
-					settle({statuses: [], signal: null, error: systemReason(error)});
-				}
-
-				this.spawns.clear();
-				for (const fd of [...this.spawnFds.values()].flat()) {
-					fs.closeSync(fd);
-				}
-
-				this.spawnFds.clear();
-				this.spawner = undefined;
-			});
-		}
-
-		const id = ++this.lastSpawn;
-		const request: SpawnRequest = {id, script: fileURLToPath(childScript), jobs, fds, niceness: compressionNiceness};
-		this.spawner.ref();
-		return new Promise(resolve => {
-			this.spawns.set(id, resolve);
-			this.spawnFds.set(id, fds);
-			this.spawner!.postMessage(request);
-		});
 	}
 
 	private lockFile(): FileLock {

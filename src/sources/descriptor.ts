@@ -58,21 +58,55 @@ export function readDescriptor(fd: number, events: SourceEvents): Source {
 		};
 	}
 
-	const stream = fs.createReadStream('', {fd, autoClose: false, highWaterMark: readSize * 16});
-	stream.on('data', chunk => {
-		events.chunk(chunk as Buffer);
-	});
-	stream.on('end', events.end);
-	stream.on('error', events.error);
+	return readPositioned(fd, events);
+}
+
+/**
+ * A file or a tty: fs.read on the thread pool, one read at a time, into one reused buffer (a read
+ * stream allocates a new buffer per chunk, which on a large file grew the heap by tens of MiB
+ * before the garbage collector caught up). Reads from the descriptor's own offset.
+ */
+function readPositioned(fd: number, events: SourceEvents): Source {
+	const buffer = Buffer.allocUnsafe(readSize * 16);
+	let paused = false;
+	let stopped = false;
+	let reading = false;
+	const next = (): void => {
+		if (paused || stopped || reading) {
+			return;
+		}
+
+		reading = true;
+		fs.read(fd, buffer, 0, buffer.length, null, (error, bytes) => {
+			reading = false;
+			if (stopped) {
+				return;
+			}
+
+			if (error) {
+				stopped = true;
+				events.error(error);
+			} else if (bytes === 0) {
+				stopped = true;
+				events.end();
+			} else {
+				events.chunk(buffer.subarray(0, bytes));
+				next();
+			}
+		});
+	};
+
+	setImmediate(next);
 	return {
 		stop() {
-			stream.destroy();
+			stopped = true;
 		},
 		pause() {
-			stream.pause();
+			paused = true;
 		},
 		resume() {
-			stream.resume();
+			paused = false;
+			next();
 		},
 	};
 }

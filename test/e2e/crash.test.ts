@@ -1,7 +1,7 @@
 // A crash at every step (issue 7): ROTLOG_TEST_CRASH_AT=PROTOCOL:K SIGKILLs rotlog right after
 // step K of its rotations (`rotate`: each rename or unlink of the plan, retention, the new FILE)
-// or of the compression protocol (`claim` in the writer; `compress` in the child: temp fsynced,
-// renamed in, directory fsynced, raw dropped). After each crash a fresh writer plus `rotlog
+// or of the compression protocol, in the compression child (`claim`: the temp created and locked;
+// `compress`: temp fsynced, renamed in, directory fsynced, raw dropped). After each crash a fresh writer plus `rotlog
 // check` must leave every line present exactly once and in order (those the killed process had
 // read but not written are lost, as its guarantees say: they come out as a prefix of its input),
 // no archive lost, the numbers 1..N without a gap, and no temp file.
@@ -52,7 +52,7 @@ async function crashAt(t: ExecutionContext, {protocol, step, compress}: Case): P
 	}
 
 	const crashed = await rotlog([file, ...policy], {input: numberedLines('w1', 200), env: {ROTLOG_TEST_CRASH_AT: `${protocol}:${step}`}});
-	if (protocol === 'compress') {
+	if (protocol === 'compress' || protocol === 'claim') {
 		// The child died; the writer goes on, keeps the archive raw and says so.
 		t.is(crashed.exitCode, 0, crashed.stderr);
 		t.regex(crashed.stderr, /SIGKILL/);
@@ -84,7 +84,7 @@ for (let step = 1; step <= 7; step++) {
 	test(`SIGKILL after rotation step ${step}`, crashAt, {protocol: 'rotate', step, compress: 'none'});
 }
 
-test('SIGKILL right after claiming an archive for compression', crashAt, {protocol: 'claim', step: 1, compress: 'gzip'});
+test('SIGKILL of the compression child right after it claims an archive', crashAt, {protocol: 'claim', step: 1, compress: 'gzip'});
 
 for (let step = 1; step <= 4; step++) {
 	test(`SIGKILL of the compression child after its step ${step}`, crashAt, {protocol: 'compress', step, compress: 'gzip'});
