@@ -50,8 +50,12 @@ export type ClaimedJob = Job & {temp: string};
  */
 export type JobStatus = 'compressed' | 'discarded' | 'busy' | 'failed';
 
-/** How much the writer outranks compression (nice 0 vs 10: CFS gives the writer ~10x the CPU). */
-export const compressionNiceness = 10;
+/**
+ * How much the writer outranks compression: nice 19 against the writer's 0, so that CFS gives a
+ * compression sharing a core with a writer about 1.5% of it (nice 10 took 10%: the writer's pipe
+ * slowed by as much); with the writer idle the compression takes the whole core.
+ */
+export const compressionNiceness = 19;
 
 const tempMarker = '.compress.';
 

@@ -189,6 +189,60 @@ test('on SIGTERM rotlog writes what it read, waits for its compressions, then ex
 	t.true(history(file).equals(Buffer.concat([input, Buffer.from('partial\n')])));
 });
 
+/** Pids of the compression children of `parent` (from /proc). */
+function compressionChildren(parent: number): number[] {
+	return fs.readdirSync('/proc').filter(name => /^\d+$/.test(name)).map(Number).filter(pid => {
+		try {
+			const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+			// Fields after the command name (which may hold spaces): state, ppid, ...
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			return ppid === parent && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('compress-child.js');
+		} catch {
+			return false;
+		}
+	});
+}
+
+/** The nice value of each thread of `pid` (field 19 of /proc/PID/task/TID/stat). */
+function threadNiceness(pid: number): number[] {
+	return fs.readdirSync(`/proc/${pid}/task`).map(tid => {
+		const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+		return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+	});
+}
+
+const onLinux = process.platform === 'linux' ? test : test.skip;
+
+onLinux('compression children run every thread at nice 19, one per core at most, while the writer stays at its own priority', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	const gate = path.join(tempDirectory(), 'open');
+	const input = lines('n', 8000);
+	// Each child stops before its swap until the gate opens: the children are alive to look at.
+	const writer = execa(rotlog, [file, '--max', '64K'], {input, env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}, reject: false});
+	reap(t, writer);
+	t.teardown(() => {
+		// A failed assertion must not leave the children waiting at the gate.
+		fs.writeFileSync(gate, '');
+	});
+	const cores = os.availableParallelism();
+	await until(() => temps(directory).length >= Math.min(cores, 2), 'compressions waiting at the gate');
+	const children = compressionChildren(writer.pid!);
+	t.true(children.length >= 1 && children.length <= cores, `children: ${children.join(' ')}`);
+	for (const child of children) {
+		const niceness = threadNiceness(child);
+		t.true(niceness.length > 1, 'Node\'s threads are counted too');
+		t.deepEqual([...new Set(niceness)], [19], `thread nice values of child ${child}`);
+	}
+
+	t.deepEqual([...new Set(threadNiceness(writer.pid!))], [os.getPriority()], 'the writer keeps the priority it was started with');
+	fs.writeFileSync(gate, '');
+	const result = await writer;
+	t.is(result.exitCode, 0, result.stderr);
+	t.deepEqual(temps(directory), []);
+	t.true(history(file).equals(input));
+});
+
 test('a failing compression keeps the raw archive, says so in one line and writing continues', async t => {
 	const directory = tempDirectory();
 	const file = path.join(directory, 'app.log');
