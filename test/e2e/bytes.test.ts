@@ -55,7 +55,7 @@ for (const source of ['socket', 'file', 'fifo'] as const) {
 }
 
 // Raw archives: with the default gzip, the writer would wait at EOF for 10 MiB of random bytes
-// to be compressed at nice 10, which took over a minute on a loaded machine. Compression of
+// to be compressed at nice 19, which took over a minute on a loaded machine. Compression of
 // archives is checked byte for byte in compress.test.ts (and with gzip in writers and fifo tests).
 for (const source of ['socket', 'fifo'] as const) {
 	test(`nasty input from a ${source} with --max 64K, smaller than the 5 MiB line: bytes exact across the files, the big line alone in one file`, async t => {
