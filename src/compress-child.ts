@@ -63,8 +63,10 @@ async function gate(file: string): Promise<void> {
 function claim(job: Job, lock: FileLock): {job: ClaimedJob; tempFd: number; rawFd: number} | JobStatus {
 	const directory = path.dirname(job.file);
 	const base = path.basename(job.file);
-	lock.acquire();
+	let locked = false;
 	try {
+		lock.acquire();
+		locked = true;
 		const current = findByInode(directory, base, job.ino);
 		if (current === undefined || compressedCopies(directory, current).length > 0) {
 			// Retention deleted it, or another process compressed it first.
@@ -77,7 +79,9 @@ function claim(job: Job, lock: FileLock): {job: ClaimedJob; tempFd: number; rawF
 		warn(`cannot compress '${job.raw}': ${systemReason(error)}; kept uncompressed`);
 		return 'failed';
 	} finally {
-		lock.release();
+		if (locked) {
+			lock.release();
+		}
 	}
 }
 

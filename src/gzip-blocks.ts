@@ -17,11 +17,9 @@ export const defaultBlockBytes = 1024 * 1024;
 /** deflate looks back at most 32 KiB: that much of the previous block primes the next. */
 const windowBytes = 32 * 1024;
 
-type Crc32 = (data: Uint8Array, value?: number) => number;
-
 /** zlib.crc32 arrived in Node 20.15; without it callers use the stream path instead. */
 export function gzipBlocksAvailable(): boolean {
-	return typeof (zlib as unknown as {crc32?: unknown}).crc32 === 'function';
+	return typeof (zlib as {crc32?: unknown}).crc32 === 'function';
 }
 
 /** The 10-byte member header: no name, no time (as `gzip -n`), Unix. */
@@ -63,7 +61,6 @@ const memLevel = 9;
  * child cost a fifth more CPU than that, measured here).
  */
 export function gzipBlocks(input: number, output: number, level: number, blockBytes = defaultBlockBytes): void {
-	const crc32 = (zlib as unknown as {crc32: Crc32}).crc32;
 	// Two buffers in turn: the block just deflated stays intact to prime the next one.
 	const buffers = [Buffer.allocUnsafe(blockBytes), Buffer.allocUnsafe(blockBytes)];
 	writeAll(output, header(level));
@@ -84,7 +81,7 @@ export function gzipBlocks(input: number, output: number, level: number, blockBy
 			finishFlush: zlib.constants.Z_SYNC_FLUSH,
 			...(dictionary === undefined ? {} : {dictionary}),
 		}));
-		crc = crc32(block, crc);
+		crc = zlib.crc32(block, crc);
 		total += length;
 		const kept = Math.min(length, windowBytes);
 		// Blocks shorter than the window (tests use them): prime across several blocks.
