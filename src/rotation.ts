@@ -37,15 +37,20 @@ export function rotateAndPrune(options: RotationOptions, now: number): {archive:
 		? planRotation(base, names, options.keep)
 		: [{op: 'rename', from: base, to: dateTarget(options.file, format, options, names)}];
 	let archive: string | undefined;
+	// Archives the plan itself deletes (those past --keep; with --keep 0, every one): reported
+	// with retention's, so that --verbose names every deletion.
+	const unlinked: string[] = [];
 	for (const step of plan) {
 		apply(directory, step);
 		stepDone('rotate');
 		if (step.op === 'rename' && step.from === base) {
 			archive = path.join(directory, step.to);
+		} else if (step.op === 'unlink' && step.name !== base) {
+			unlinked.push(path.join(directory, step.name));
 		}
 	}
 
-	const deleted = applyRetention(options.file, options.keep, options, now);
+	const deleted = [...unlinked, ...applyRetention(options.file, options.keep, options, now)];
 	stepDone('rotate');
 	return {archive: archive !== undefined && deleted.includes(archive) ? undefined : archive, deleted};
 }

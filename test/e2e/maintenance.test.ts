@@ -48,6 +48,22 @@ test('rotate honours --keep, ends a torn last line, and --verbose names each act
 	t.is(fs.readFileSync(`${file}.2`, 'utf8'), '3\n');
 });
 
+test('rotate --keep 0 --verbose names FILE and every archive it deletes', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	fs.writeFileSync(file, 'now\n');
+	fs.writeFileSync(`${file}.1`, 'one\n');
+	fs.writeFileSync(`${file}.2.gz`, 'two\n');
+	const result = await run(['rotate', file, '--keep', '0', '-v', '--compress', 'none']);
+	t.is(result.exitCode, 0, result.stderr);
+	t.deepEqual(result.stdout.split('\n').sort(), [
+		`removed '${file}.1': retention`,
+		`removed '${file}.2.gz': retention`,
+		`rotated '${file}' deleted it (--keep 0): forced, 4 bytes`,
+	]);
+	t.deepEqual(fs.readdirSync(directory).sort(), ['app.log', 'app.log.lock']);
+});
+
 test('check: silent, rotates only what is due, expands patterns itself, applies --keep', async t => {
 	const directory = tempDirectory();
 	const big = path.join(directory, 'big.log');
