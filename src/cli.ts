@@ -187,6 +187,16 @@ export const statusOptions = {
 	},
 } as const satisfies Record<string, Options>;
 
+/**
+ * What status and cat need to recognise the archives: the writers' --name, --date-format and
+ * --interval (which picks the default --date-format).
+ */
+const namingOptions = {
+	name: policyOptions.name,
+	'date-format': policyOptions['date-format'],
+	interval: policyOptions.interval,
+} as const;
+
 /** Options of cat. */
 export const catOptions = {
 	follow: {
@@ -203,8 +213,8 @@ export const catOptions = {
 export const commandOptions = {
 	write: {...policyOptions, ...inputOptions, ...streamOptions},
 	maintenance: {...policyOptions, ...maintenanceOptions},
-	status: {lock: policyOptions.lock, ...statusOptions},
-	cat: {lock: policyOptions.lock, ...catOptions},
+	status: {lock: policyOptions.lock, ...namingOptions, ...statusOptions},
+	cat: {lock: policyOptions.lock, ...namingOptions, ...catOptions},
 } as const;
 
 function nonEmptyFile(file: string | undefined): string {
@@ -388,9 +398,10 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				.options(commandOptions.status),
 			args => {
 				const file = nonEmptyFile(args.file);
+				const {naming} = archiveOptions(args);
 				schedule(async () => {
 					const {runStatus} = await import('./commands/status.js');
-					return runStatus({file, lockPath: args.lock ?? `${file}.lock`, json: args.json ?? false});
+					return runStatus({file, lockPath: args.lock ?? `${file}.lock`, json: args.json ?? false, naming});
 				});
 			},
 		)
@@ -402,9 +413,10 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				.options(commandOptions.cat),
 			args => {
 				const file = nonEmptyFile(args.file);
+				const {naming} = archiveOptions(args);
 				schedule(async () => {
 					const {runCat} = await import('./commands/cat.js');
-					return runCat({file, lockPath: args.lock ?? `${file}.lock`, follow: args.follow ?? false, interval: 200});
+					return runCat({file, lockPath: args.lock ?? `${file}.lock`, follow: args.follow ?? false, interval: 200, naming});
 				});
 			},
 		)

@@ -9,9 +9,10 @@ import path from 'node:path';
 import type {Readable, Transform} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import zlib from 'node:zlib';
-import {findArchives} from '../archive.js';
+import {archiveGroups, extensionOf} from '../archiving.js';
 import {errnoCode, fsFailure, RuntimeFailure, renderError, systemReason} from '../errors.js';
 import {FileLock} from '../lock.js';
+import type {Naming} from '../naming.js';
 
 export type CatOptions = {
 	file: string;
@@ -19,6 +20,8 @@ export type CatOptions = {
 	follow: boolean;
 	/** Milliseconds between two looks at FILE when following. */
 	interval: number;
+	/** How the writers name archives (numbered by default). */
+	naming?: Naming | undefined;
 };
 
 /** stdout that ends quietly when the reader goes away (`rotlog cat app.log | head`). */
@@ -83,8 +86,12 @@ function openRead(file: string): number | undefined {
 	}
 }
 
-/** The archives of FILE, oldest first; for one number, the uncompressed name first. */
-function archivesOldestFirst(file: string, below = Number.POSITIVE_INFINITY) {
+/**
+ * The archives of FILE, oldest first, under the writers' naming; `index` is the archive's rank
+ * (1: the newest), comparable within one listing. An archive that exists both uncompressed and
+ * compressed (a compression finishing) is read once, from the uncompressed name.
+ */
+function archivesOldestFirst(file: string, naming: Naming | undefined) {
 	const directory = path.dirname(file);
 	let names: string[];
 	try {
@@ -93,16 +100,10 @@ function archivesOldestFirst(file: string, below = Number.POSITIVE_INFINITY) {
 		throw fsFailure('read directory', directory, error);
 	}
 
-	const byIndex = new Map<number, {name: string; extension: string}>();
-	for (const archive of findArchives(path.basename(file), names)) {
-		const seen = byIndex.get(archive.index);
-		// While a compression finishes both names exist: either holds every line; take one only.
-		if (archive.index < below && (!seen || archive.extension === '')) {
-			byIndex.set(archive.index, {name: path.join(directory, archive.name), extension: archive.extension});
-		}
-	}
-
-	return [...byIndex.entries()].sort((a, b) => b[0] - a[0]).map(([index, archive]) => ({index, ...archive}));
+	return archiveGroups(path.basename(file), {naming}, names).map((group, position) => {
+		const chosen = group.find(name => extensionOf(name) === '') ?? group[0]!;
+		return {index: position + 1, name: path.join(directory, chosen), extension: extensionOf(chosen)};
+	}).reverse();
 }
 
 function openAll(entries: Array<{name: string; extension: string}>, seen: Set<string>): Opened[] {
@@ -240,9 +241,9 @@ function identity(stats: {dev: number; ino: number}): string {
  * compressed one when it is newer than where the old file went (a compression makes a new
  * inode of a file already read).
  */
-function successors(file: string, lockPath: string, seen: Seen, old: Current | undefined): {between: Opened[]; next: Current | undefined} {
+function successors(file: string, lockPath: string, naming: Naming | undefined, seen: Seen, old: Current | undefined): {between: Opened[]; next: Current | undefined} {
 	return underLock(lockPath, () => {
-		const archives = archivesOldestFirst(file).map(archive => ({...archive, stats: fs.statSync(archive.name, {throwIfNoEntry: false})}));
+		const archives = archivesOldestFirst(file, naming).map(archive => ({...archive, stats: fs.statSync(archive.name, {throwIfNoEntry: false})}));
 		const found = archives.find(archive => old && archive.stats && identity(archive.stats) === identity(old))?.index ?? 0;
 		const fresh = archives.filter(archive => archive.stats && !seen.has(identity(archive.stats))
 			&& (archive.extension === '' || archive.index < found));
@@ -276,7 +277,7 @@ export async function runCat(options: CatOptions): Promise<number> {
 		// One consistent snapshot: no rotation runs while the descriptors are opened.
 		const seen: Seen = new Set();
 		const {archives, head} = underLock(options.lockPath, () => {
-			const opened = openAll(archivesOldestFirst(options.file), seen);
+			const opened = openAll(archivesOldestFirst(options.file, options.naming), seen);
 			const fd = openRead(options.file);
 			return {archives: opened, head: fd === undefined ? undefined : current(options.file, fd, seen)};
 		});
@@ -326,7 +327,7 @@ export async function runCat(options: CatOptions): Promise<number> {
 				}
 
 				const old = following;
-				const {between, next} = successors(options.file, options.lockPath, seen, old);
+				const {between, next} = successors(options.file, options.lockPath, options.naming, seen, old);
 				if (old) {
 					fs.closeSync(old.fd);
 				}

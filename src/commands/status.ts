@@ -3,10 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {findArchives} from '../archive.js';
+import {archiveGroups, extensionOf} from '../archiving.js';
 import {fsFailure} from '../errors.js';
 import {isLockHeld} from '../lock.js';
+import type {Naming} from '../naming.js';
 
-export type StatusOptions = {file: string; lockPath: string; json: boolean};
+/** `naming`: how the writers name archives (numbered by default). */
+export type StatusOptions = {file: string; lockPath: string; json: boolean; naming?: Naming | undefined};
 
 export type FileStatus = {
 	name: string;
@@ -16,7 +19,7 @@ export type FileStatus = {
 	modified: string;
 	/** When the lines in it began: the last write of the next older file (undefined: the oldest). */
 	from: string | null;
-	/** The archive number (0 for FILE itself) and its compression suffix. */
+	/** The archive's rank, newest first (0 for FILE itself; with numbered names, its number) and its compression suffix. */
 	index: number;
 	extension: string;
 	/** Compressed archives: bytes before compression, when the format records it (gzip); else null. */
@@ -27,13 +30,13 @@ export type Status = {
 	file: string;
 	/** FILE; null when it does not exist. */
 	current: FileStatus | null;
-	/** Newest first: FILE.1, FILE.2, ... */
+	/** Newest first: FILE.1, FILE.2, ... (or the date names, newest first). */
 	archives: FileStatus[];
 	lock: {path: string; held: boolean | null};
 	totalBytes: number;
 };
 
-export function collectStatus(file: string, lockPath: string): Status {
+export function collectStatus(file: string, lockPath: string, naming?: Naming): Status {
 	const directory = path.dirname(file);
 	const base = path.basename(file);
 	let names: string[];
@@ -52,8 +55,12 @@ export function collectStatus(file: string, lockPath: string): Status {
 	};
 
 	add(base, 0, '');
-	for (const archive of findArchives(base, names).sort((a, b) => a.index - b.index || a.name.localeCompare(b.name))) {
-		add(archive.name, archive.index, archive.extension);
+	// Numbered archives keep their number, gaps included; date archives are ranked newest first.
+	const numbers = new Map(findArchives(base, names).map(archive => [archive.name, archive.index]));
+	for (const [position, group] of archiveGroups(base, {naming}, names).entries()) {
+		for (const name of [...group].sort((a, b) => a.localeCompare(b))) {
+			add(name, naming?.kind === 'date' ? position + 1 : numbers.get(name) ?? position + 1, extensionOf(name));
+		}
 	}
 
 	const statuses = entries.map((entry, position): FileStatus => {
@@ -143,7 +150,7 @@ export function renderTable(status: Status): string {
 }
 
 export async function runStatus(options: StatusOptions): Promise<number> {
-	const status = collectStatus(options.file, options.lockPath);
+	const status = collectStatus(options.file, options.lockPath, options.naming);
 	process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : renderTable(status));
 	return 0;
 }

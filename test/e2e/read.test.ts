@@ -4,6 +4,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import test from 'ava';
 import {execa} from 'execa';
+import {readLogFile} from '../helpers/files.js';
 import {checkNumbered, numberedLines, rotlog, run, tempDirectory, until} from './helpers.js';
 
 const root = path.dirname(path.dirname(rotlog));
@@ -153,6 +154,66 @@ test('cat --follow reads every line exactly once while three writers rotate ever
 	const lines = output.slice(0, -1).split('\n');
 	t.is(checkNumbered(lines.filter(line => !line.startsWith('w9-')), [perWriter, perWriter, perWriter]), undefined);
 	t.is(lines.filter(line => line.startsWith('w9-')).length, 300);
+	t.is(output.length, expected);
+});
+
+test('status and cat with --name date: date archives listed newest first, read oldest first, followed across rotations', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	const naming = ['--name', 'date', '--date-format', '%Y-%m-%d'];
+	// Size rotations within one day: app.log.<day>, app.log.<day>.1, ... (gzip by default).
+	const history = numberedLines(9, 0, 400);
+	await execa(rotlog, [file, '--max', '2K', '--keep', '1000', ...naming], {input: history});
+	const archives = fs.readdirSync(directory).filter(name => /^app\.log\.\d{4}-\d\d-\d\d(\.\d+)?\.gz$/.test(name));
+	t.true(archives.length >= 5, fs.readdirSync(directory).join(' '));
+
+	const all = await execa(rotlog, ['cat', file, ...naming], {stripFinalNewline: false, encoding: 'buffer'});
+	t.is(Buffer.from(all.stdout).toString('latin1'), history);
+	// Without the naming, cat knows no archive: only FILE is printed.
+	const plain = await execa(rotlog, ['cat', file], {stripFinalNewline: false});
+	t.is(plain.stdout, fs.readFileSync(file, 'latin1'));
+
+	const status = JSON.parse((await run(['status', file, '--json', ...naming])).stdout) as {archives: Array<{name: string; index: number; modified: string; from: string | null}>};
+	t.is(status.archives.length, archives.length);
+	t.deepEqual(status.archives.map(archive => archive.index), archives.map((_, index) => index + 1));
+	// Newest first: each archive's lines began when the next older one was last written.
+	for (const [index, archive] of status.archives.entries()) {
+		t.is(archive.from, status.archives[index + 1]?.modified ?? null);
+	}
+
+	const oldest = status.archives.at(-1)!.name;
+	t.is(readLogFile(path.join(directory, oldest)).toString('latin1'), history.slice(0, readLogFile(path.join(directory, oldest)).length), `${oldest} holds the first lines`);
+
+	const follower = execa(rotlog, ['cat', '--follow', file, ...naming], {reject: false, buffer: false, stripFinalNewline: false});
+	let output = '';
+	follower.stdout.setEncoding('latin1');
+	follower.stdout.on('data', (chunk: string) => {
+		output += chunk;
+	});
+	await until(() => output.length === history.length, 'the history');
+	const perWriter = 1000;
+	const writers = [0, 1].map(async writer => {
+		const child = execa(rotlog, [file, '--max', '2K', '--keep', '1000', ...naming], {stdin: 'pipe', reject: false});
+		for (let from = 0; from < perWriter; from += 100) {
+			child.stdin.write(numberedLines(writer, from, 100));
+			await new Promise(resolve => {
+				setTimeout(resolve, 5);
+			});
+		}
+
+		child.stdin.end();
+		return child;
+	});
+	for (const writer of await Promise.all(writers)) {
+		t.is((await writer).exitCode, 0);
+	}
+
+	const expected = history.length + numberedLines(0, 0, perWriter).length + numberedLines(1, 0, perWriter).length;
+	await until(() => output.length >= expected, 'every line through cat --follow');
+	follower.kill('SIGTERM');
+	t.is((await follower).exitCode, 0);
+	const lines = output.slice(0, -1).split('\n');
+	t.is(checkNumbered(lines.filter(line => !line.startsWith('w9-')), [perWriter, perWriter]), undefined);
 	t.is(output.length, expected);
 });
 
