@@ -8,7 +8,7 @@ import {stepDone, writeFile} from './faults.js';
 import {FileLock} from './lock.js';
 import {PeriodTracker} from './period.js';
 import {nextStep} from './policy.js';
-import {rotateFile} from './rotation.js';
+import {keepMode, rotateFile} from './rotation.js';
 
 export type AppenderOptions = ArchiveOptions & {
 	file: string;
@@ -299,14 +299,24 @@ export class Appender {
 		}
 	}
 
-	/** Under the lock: FILE becomes an archive and a new FILE is opened. */
+	/**
+	 * Under the lock: FILE becomes an archive and a new FILE is opened. Without --mode the new FILE
+	 * takes the old one's mode bits, as logrotate's `create` does, so that a log made private
+	 * (chmod 0640) stays private after the rotation.
+	 */
 	private rotateLocked(): void {
+		const oldMode = fs.fstatSync(this.fd).mode & 0o7777;
 		const archive = rotateFile(this.options);
 		this.rotated.push(archive);
 		this.openFile();
+		if (this.options.mode === undefined) {
+			keepMode(this.fd, oldMode);
+		}
+
 		stepDone('rotate');
 		if (archive !== undefined) {
 			this.options.onArchive?.(archive);
 		}
 	}
 }
+

@@ -88,7 +88,7 @@ export const policyOptions = {
 	mode: {
 		type: 'string',
 		requiresArg: true,
-		describe: 'Mode (octal) of the files rotlog creates, before the umask [default: 0666]',
+		describe: 'Mode (octal) of the files rotlog creates, before the umask [default: 0666; after a rotation, that of the FILE before]',
 		coerce: single('mode', parseMode),
 	},
 	'on-rotate': {

@@ -16,7 +16,7 @@ import {applyRetention, archiveGroups} from './archiving.js';
 import {errnoCode, fsFailure} from './errors.js';
 import {FileLock} from './lock.js';
 import {rotationDue, type RotationReason} from './period.js';
-import {rotateAndPrune, type RotationOptions} from './rotation.js';
+import {keepMode, rotateAndPrune, type RotationOptions} from './rotation.js';
 
 export type MaintenancePolicy = RotationOptions & {
 	lockPath: string;
@@ -97,7 +97,7 @@ function maintainLocked(policy: MaintenancePolicy, force: boolean, now: number):
 	// first, so that --verbose names every deletion.
 	const actions = policy.keep > 0 ? removed(applyRetention(policy.file, policy.keep - 1, policy, now)) : [];
 	const {archive, deleted} = rotateAndPrune(policy, now);
-	createEmpty(policy.file, policy.mode);
+	createEmpty(policy.file, policy.mode, state.mode);
 	return [...actions, {kind: 'rotated', file: policy.file, archive, reason, size: state.size}, ...removed(deleted)];
 }
 
@@ -105,7 +105,7 @@ function maintainLocked(policy: MaintenancePolicy, force: boolean, now: number):
  * FILE's size (0 when missing) and mtime. A FILE not ending in a newline under the lock was left
  * by a killed writer: end the line first, so the archive never ends mid-line.
  */
-function repairTail(file: string): {size: number; mtimeMs: number} {
+function repairTail(file: string): {size: number; mtimeMs: number; mode?: number} {
 	let fd: number;
 	try {
 		fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_NOFOLLOW);
@@ -118,22 +118,23 @@ function repairTail(file: string): {size: number; mtimeMs: number} {
 	}
 
 	try {
-		const {size, mtimeMs} = fs.fstatSync(fd);
+		const {size, mtimeMs, mode: fullMode} = fs.fstatSync(fd);
+		const mode = fullMode & 0o7777;
 		if (size === 0) {
-			return {size, mtimeMs};
+			return {size, mtimeMs, mode};
 		}
 
 		const last = Buffer.alloc(1);
 		fs.readSync(fd, last, 0, 1, size - 1);
 		if (last[0] === 0x0a) {
-			return {size, mtimeMs};
+			return {size, mtimeMs, mode};
 		}
 
 		// The repair must not move FILE into a later period: keep its mtime.
 		fs.writeSync(fd, '\n');
 		const stats = fs.fstatSync(fd);
 		fs.futimesSync(fd, stats.atime, new Date(mtimeMs));
-		return {size: size + 1, mtimeMs};
+		return {size: size + 1, mtimeMs, mode};
 	} catch (error) {
 		throw fsFailure('repair', file, error);
 	} finally {
@@ -141,10 +142,20 @@ function repairTail(file: string): {size: number; mtimeMs: number} {
 	}
 }
 
-/** A new empty FILE, so that readers (`tail -F`, `rotlog cat -f`) find it at once. */
-function createEmpty(file: string, mode = 0o666): void {
+/**
+ * A new empty FILE, so that readers (`tail -F`, `rotlog cat -f`) find it at once: with --mode less
+ * the umask, else with the mode bits of the FILE before it.
+ */
+function createEmpty(file: string, mode: number | undefined, previousMode: number | undefined): void {
 	try {
-		fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, mode));
+		const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, mode ?? 0o666);
+		try {
+			if (mode === undefined && previousMode !== undefined) {
+				keepMode(fd, previousMode);
+			}
+		} finally {
+			fs.closeSync(fd);
+		}
 	} catch (error) {
 		throw fsFailure('create', file, error);
 	}

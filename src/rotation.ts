@@ -74,3 +74,14 @@ function apply(directory: string, step: PlanStep): void {
 			: fsFailure('remove', inDirectory(step.name), error);
 	}
 }
+
+/**
+ * Gives a FILE just created by a rotation `mode`, the mode bits of the FILE before it (only when
+ * it is still empty: a FILE someone else made in between is left as it is).
+ */
+export function keepMode(fd: number, mode: number): void {
+	const stats = fs.fstatSync(fd);
+	if (stats.size === 0 && (stats.mode & 0o7777) !== mode) {
+		fs.fchmodSync(fd, mode);
+	}
+}

@@ -123,6 +123,32 @@ test('--mode sets the mode of created files; archives keep it', async t => {
 	t.is(bad.stderr, 'rotlog: invalid --mode \'rw\': expected an octal file mode such as 0640');
 });
 
+test('without --mode, the FILE made by a rotation takes the mode of the FILE before it (writers, rotate, check)', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	const mode = (name: string) => fs.statSync(name).mode & 0o7777;
+	// A log made private by hand, as an operator would (chmod 0600), with a umask that would not.
+	fs.writeFileSync(file, 'old\n');
+	fs.chmodSync(file, 0o600);
+	const written = await execa(rotlog, [file, '--max', '16', '--keep', '100', '--compress', 'none'], {input: 'first line\nsecond line\nthird line\n'});
+	t.is(written.exitCode, 0, written.stderr);
+	t.true(fs.existsSync(`${file}.2`), 'two rotations');
+	t.is(mode(file), 0o600);
+	t.is(mode(`${file}.1`), 0o600);
+	t.is(mode(`${file}.2`), 0o600);
+
+	fs.chmodSync(file, 0o640);
+	const rotated = await run(['rotate', file, '--compress', 'none']);
+	t.is(rotated.exitCode, 0, rotated.stderr);
+	t.is(mode(file), 0o640, 'rotate keeps it too');
+	fs.writeFileSync(file, 'x'.repeat(40) + '\n');
+	const checked = await run(['check', file, '--max', '16', '--compress', 'none']);
+	t.is(checked.exitCode, 0, checked.stderr);
+	t.is(fs.statSync(file).size, 0, 'check rotated');
+	t.is(mode(file), 0o640, 'and so does check');
+	t.is(mode(`${file}.1`), 0o640);
+});
+
 test('completion prints a shell completion script', async t => {
 	const result = await run(['completion']);
 	t.is(result.exitCode, 0);
