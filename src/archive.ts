@@ -5,6 +5,11 @@
 /** Suffixes an archive may carry once compressed. */
 export const archiveExtensions = ['.gz', '.br', '.zst'] as const;
 
+/** A compressed name's extension (`.gz`, `.br`, `.zst`), or '' for an uncompressed one. */
+export function extensionOf(name: string): string {
+	return archiveExtensions.find(extension => name.endsWith(extension)) ?? '';
+}
+
 export type Archive = {name: string; index: number; extension: string};
 
 export type PlanStep = {op: 'rename'; from: string; to: string} | {op: 'unlink'; name: string};

@@ -2,7 +2,7 @@
 // maintenance.ts: read names, sizes and mtimes, let the pure planners decide, carry it out.
 import fs from 'node:fs';
 import path from 'node:path';
-import {archiveExtensions, findArchives} from './archive.js';
+import {findArchives} from './archive.js';
 import {errnoCode, fsFailure} from './errors.js';
 import {dateArchiveName, dateArchivesNewestFirst, defaultDateFormat, formatStamp, type Naming} from './naming.js';
 import {type Interval, periodOf, type Zone} from './period.js';
@@ -68,11 +68,6 @@ export function archiveGroups(base: string, options: ArchiveOptions, names: read
 	}
 
 	return [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
-}
-
-/** A compressed name's extension (`.gz`, `.br`, `.zst`), or '' for an uncompressed one. */
-export function extensionOf(name: string): string {
-	return archiveExtensions.find(extension => name.endsWith(extension)) ?? '';
 }
 
 /** Applies --keep, --max-age and --max-total to FILE's archives; returns the deleted paths. */

@@ -22,7 +22,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {type ChildProcess, spawn} from 'node:child_process';
 import fsx from 'fs-native-extensions';
-import {archiveExtensions} from './archive.js';
+import {archiveExtensions, extensionOf} from './archive.js';
 import {archiveGroups, type ArchiveOptions} from './archiving.js';
 import type {Codec} from './codecs.js';
 import {errnoCode, systemReason} from './errors.js';
@@ -82,7 +82,7 @@ export function tempInode(base: string, name: string): number | undefined {
  */
 export function findByInode(directory: string, base: string, ino: number, compressed = false): string | undefined {
 	for (const name of fs.readdirSync(directory)) {
-		if (!name.startsWith(`${base}.`) || archiveExtensions.some(extension => name.endsWith(extension)) !== compressed) {
+		if (!name.startsWith(`${base}.`) || (extensionOf(name) !== '') !== compressed) {
 			continue;
 		}
 
@@ -416,7 +416,7 @@ export class Compressor {
 		const duplicates: Array<{ino: number; copy: string; name: string}> = [];
 		const unclaimed: Array<{ino: number; name: string}> = [];
 		// Raw archives under the naming in use, numbered or dated.
-		const raws = archiveGroups(this.base, this.options.naming ?? {}, names).flat().filter(name => !archiveExtensions.some(extension => name.endsWith(extension)));
+		const raws = archiveGroups(this.base, this.options.naming ?? {}, names).flat().filter(name => extensionOf(name) === '');
 		for (const name of raws) {
 			const stats = fs.lstatSync(path.join(this.directory, name), {throwIfNoEntry: false});
 			if (!stats?.isFile()) {

@@ -1,7 +1,7 @@
 // Pure glob matching for `rotlog check '/var/log/app/*.log'` when the shell did not expand the
 // pattern (cron, quotes, a config file): `*`, `?` and `[...]` (`[!...]` negates, `a-z` ranges)
 // within one path component; `/` is never matched by a wildcard. Node 20 has no fs.glob.
-import {archiveExtensions} from './archive.js';
+import {extensionOf} from './archive.js';
 
 const magic = /[*?[]/;
 
@@ -74,5 +74,5 @@ export function logNames(names: readonly string[]): string[] {
 		return false;
 	};
 
-	return names.filter(name => !name.startsWith('.') && !archiveExtensions.some(extension => name.endsWith(extension)) && !derived(name)).sort();
+	return names.filter(name => !name.startsWith('.') && extensionOf(name) === '' && !derived(name)).sort();
 }

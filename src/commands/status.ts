@@ -2,8 +2,8 @@
 // the writers' lock is held right now. A table for people, --json for scripts.
 import fs from 'node:fs';
 import path from 'node:path';
-import {findArchives} from '../archive.js';
-import {archiveGroups, extensionOf} from '../archiving.js';
+import {extensionOf, findArchives} from '../archive.js';
+import {archiveGroups} from '../archiving.js';
 import {fsFailure} from '../errors.js';
 import {isLockHeld} from '../lock.js';
 import type {Naming} from '../naming.js';

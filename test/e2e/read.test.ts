@@ -17,6 +17,36 @@ process.stdin.resume(); process.stdin.on('end', () => process.exit(0));`;
 	return execa('node', ['--input-type=module', '-e', script, lockPath], {cwd: root, stdin: 'pipe', buffer: false});
 }
 
+/** `rotlog cat --follow FILE ...`, with everything it prints so far. */
+function follow(file: string, extra: readonly string[] = []) {
+	const follower = execa(rotlog, ['cat', '--follow', file, ...extra], {reject: false, buffer: false, stripFinalNewline: false});
+	let output = '';
+	follower.stdout.setEncoding('latin1');
+	follower.stdout.on('data', (chunk: string) => {
+		output += chunk;
+	});
+	return {follower, output: () => output};
+}
+
+/**
+ * Writers 0 .. count-1, each a rotlog process fed `perWriter` numbered lines 100 at a time, 5 ms
+ * apart, so that their rotations happen while a follower reads; resolves with their results.
+ */
+async function trickle(file: string, args: readonly string[], count: number, perWriter: number) {
+	return Promise.all(Array.from({length: count}, async (_, writer) => {
+		const child = execa(rotlog, [file, ...args], {stdin: 'pipe', reject: false});
+		for (let from = 0; from < perWriter; from += 100) {
+			child.stdin.write(numberedLines(writer, from, 100));
+			await new Promise(resolve => {
+				setTimeout(resolve, 5);
+			});
+		}
+
+		child.stdin.end();
+		return child;
+	}));
+}
+
 test('status --json: FILE, each archive with its time range, and whether the lock is held now', async t => {
 	const directory = tempDirectory();
 	const file = path.join(directory, 'app.log');
@@ -121,40 +151,23 @@ test('cat --follow reads every line exactly once while three writers rotate ever
 	const file = path.join(directory, 'app.log');
 	// Some history first, so the follower starts with archives to print.
 	await execa(rotlog, [file, '--max', '4K', '--keep', '100000'], {input: numberedLines(9, 0, 300)});
-	const follower = execa(rotlog, ['cat', '--follow', file], {reject: false, buffer: false, stripFinalNewline: false});
-	let output = '';
-	follower.stdout.setEncoding('latin1');
-	follower.stdout.on('data', (chunk: string) => {
-		output += chunk;
-	});
-	await until(() => output.length === numberedLines(9, 0, 300).length, 'the history');
+	const {follower, output} = follow(file);
+	await until(() => output().length === numberedLines(9, 0, 300).length, 'the history');
 	const perWriter = 2000;
-	const writers = [0, 1, 2].map(async writer => {
-		const child = execa(rotlog, [file, '--max', '4K', '--keep', '100000'], {stdin: 'pipe', reject: false});
-		for (let from = 0; from < perWriter; from += 100) {
-			child.stdin.write(numberedLines(writer, from, 100));
-			await new Promise(resolve => {
-				setTimeout(resolve, 5);
-			});
-		}
-
-		child.stdin.end();
-		return child;
-	});
-	for (const writer of await Promise.all(writers)) {
-		t.is((await writer).exitCode, 0);
+	for (const writer of await trickle(file, ['--max', '4K', '--keep', '100000'], 3, perWriter)) {
+		t.is(writer.exitCode, 0);
 	}
 
 	const expected = [0, 1, 2].reduce((sum, writer) => sum + numberedLines(writer, 0, perWriter).length, numberedLines(9, 0, 300).length);
-	await until(() => output.length >= expected, 'every line through cat --follow');
+	await until(() => output().length >= expected, 'every line through cat --follow');
 	follower.kill('SIGTERM');
 	const result = await follower;
 	t.is(result.exitCode, 0);
 	t.true(fs.readdirSync(directory).length > 30, 'enough rotations');
-	const lines = output.slice(0, -1).split('\n');
+	const lines = output().slice(0, -1).split('\n');
 	t.is(checkNumbered(lines.filter(line => !line.startsWith('w9-')), [perWriter, perWriter, perWriter]), undefined);
 	t.is(lines.filter(line => line.startsWith('w9-')).length, 300);
-	t.is(output.length, expected);
+	t.is(output().length, expected);
 });
 
 test('status and cat with --name date: date archives listed newest first, read oldest first, followed across rotations', async t => {
@@ -184,37 +197,20 @@ test('status and cat with --name date: date archives listed newest first, read o
 	const oldest = status.archives.at(-1)!.name;
 	t.is(readLogFile(path.join(directory, oldest)).toString('latin1'), history.slice(0, readLogFile(path.join(directory, oldest)).length), `${oldest} holds the first lines`);
 
-	const follower = execa(rotlog, ['cat', '--follow', file, ...naming], {reject: false, buffer: false, stripFinalNewline: false});
-	let output = '';
-	follower.stdout.setEncoding('latin1');
-	follower.stdout.on('data', (chunk: string) => {
-		output += chunk;
-	});
-	await until(() => output.length === history.length, 'the history');
+	const {follower, output} = follow(file, naming);
+	await until(() => output().length === history.length, 'the history');
 	const perWriter = 1000;
-	const writers = [0, 1].map(async writer => {
-		const child = execa(rotlog, [file, '--max', '2K', '--keep', '1000', ...naming], {stdin: 'pipe', reject: false});
-		for (let from = 0; from < perWriter; from += 100) {
-			child.stdin.write(numberedLines(writer, from, 100));
-			await new Promise(resolve => {
-				setTimeout(resolve, 5);
-			});
-		}
-
-		child.stdin.end();
-		return child;
-	});
-	for (const writer of await Promise.all(writers)) {
-		t.is((await writer).exitCode, 0);
+	for (const writer of await trickle(file, ['--max', '2K', '--keep', '1000', ...naming], 2, perWriter)) {
+		t.is(writer.exitCode, 0);
 	}
 
 	const expected = history.length + numberedLines(0, 0, perWriter).length + numberedLines(1, 0, perWriter).length;
-	await until(() => output.length >= expected, 'every line through cat --follow');
+	await until(() => output().length >= expected, 'every line through cat --follow');
 	follower.kill('SIGTERM');
 	t.is((await follower).exitCode, 0);
-	const lines = output.slice(0, -1).split('\n');
+	const lines = output().slice(0, -1).split('\n');
 	t.is(checkNumbered(lines.filter(line => !line.startsWith('w9-')), [perWriter, perWriter]), undefined);
-	t.is(output.length, expected);
+	t.is(output().length, expected);
 });
 
 test('cat --follow waits for FILE to appear and ends on SIGINT', async t => {
