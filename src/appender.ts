@@ -55,6 +55,8 @@ export class Appender {
 	private cleanEnd = -1;
 	/** FILE's mtime when the lock was taken, before any write of ours. */
 	private mtimeMs = 0;
+	/** FILE's mode bits when the lock was taken: the FILE a rotation makes gets them (without --mode). */
+	private modeBits = 0o666;
 	private readonly periods: PeriodTracker | undefined;
 	/** When a rotation last failed (undefined: the last one worked). */
 	private rotationFailedAt: number | undefined;
@@ -181,6 +183,7 @@ export class Appender {
 		const stats = fs.fstatSync(this.fd);
 		const size = stats.size;
 		this.mtimeMs = stats.mtimeMs;
+		this.modeBits = stats.mode & 0o7777;
 		if (size > 0 && size !== this.cleanEnd && !this.endsWithNewline(size)) {
 			this.writeAll(newlineBuffer);
 			this.cleanEnd = size + 1;
@@ -305,12 +308,11 @@ export class Appender {
 	 * (chmod 0640) stays private after the rotation.
 	 */
 	private rotateLocked(): void {
-		const oldMode = fs.fstatSync(this.fd).mode & 0o7777;
 		const archive = rotateFile(this.options);
 		this.rotated.push(archive);
 		this.openFile();
 		if (this.options.mode === undefined) {
-			keepMode(this.fd, oldMode);
+			keepMode(this.fd, this.modeBits);
 		}
 
 		stepDone('rotate');
