@@ -1,6 +1,8 @@
 // The yargs definition (one exported option table) and main(), which returns the exit status.
 import fs from 'node:fs';
-import yargs, {type Options} from 'yargs';
+import {createRequire} from 'node:module';
+import type {Options} from 'yargs';
+import type Yargs from 'yargs/yargs';
 import {exitCodeOf, fsFailure, renderError, RuntimeFailure, UsageError} from './errors.js';
 import type {MaintenanceJob} from './commands/check.js';
 import type {OnFull} from './commands/write.js';
@@ -13,6 +15,12 @@ import {type CodecName, codecNames, parseCompress, parseLevel, selectCodec} from
 import {parseDateFormat, parseNamingKind} from './naming.js';
 import {parseCommand, parseCount, parseFlag, parseMode, parsePath, parseSize} from './options.js';
 import {parseDuration, parseInterval} from './period.js';
+
+/**
+ * yargs through its CommonJS entry: one bundled file, loaded in about half the time of its ES
+ * module graph (40 ms against 70 ms here), and every writer pays it at start-up.
+ */
+const yargs = createRequire(import.meta.url)('yargs/yargs') as typeof Yargs;
 
 /** Archives kept when --keep is not given (as multilog, s6-log and svlogd do). */
 export const defaultKeep = 10;

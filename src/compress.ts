@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {type ChildProcess, spawn} from 'node:child_process';
-import fsx from 'fs-native-extensions';
+import {kernelLock} from './kernel-lock.js';
 import {archiveExtensions, extensionOf} from './archive.js';
 import {archiveGroups, type ArchiveOptions} from './archiving.js';
 import type {Codec} from './codecs.js';
@@ -124,7 +124,7 @@ export function removeOrphan(temp: string): boolean {
 	}
 
 	try {
-		if (!fsx.tryLock(fd)) {
+		if (!kernelLock.tryLock(fd)) {
 			return false;
 		}
 
@@ -185,7 +185,7 @@ function createTemp(temp: string, mode: number): number | undefined {
 			throw error;
 		}
 
-		if (!fsx.tryLock(fd)) {
+		if (!kernelLock.tryLock(fd)) {
 			fs.closeSync(fd);
 			return undefined;
 		}

@@ -2,7 +2,7 @@
 // lock (F_OFD_SETLKW): it belongs to this open file, conflicts even with other descriptors of the
 // same process, and is released by the kernel when the process dies, SIGKILL included.
 import fs from 'node:fs';
-import fsx from 'fs-native-extensions';
+import {kernelLock} from './kernel-lock.js';
 import {errnoCode, fsFailure} from './errors.js';
 
 const openFlags = fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
@@ -23,33 +23,54 @@ export class FileLock {
 	acquire(): void {
 		for (;;) {
 			try {
-				fsx.waitForLockSync(this.fd);
+				kernelLock.waitForLockSync(this.fd);
 			} catch (error) {
 				throw fsFailure('lock', this.path, error);
 			}
 
-			const onDisk = fs.statSync(this.path, {throwIfNoEntry: false});
-			const held = fs.fstatSync(this.fd);
-			if (onDisk && onDisk.ino === held.ino && onDisk.dev === held.dev) {
-				this.held = true;
+			if (this.guardsPath()) {
 				return;
 			}
-
-			fs.closeSync(this.fd);
-			this.fd = this.open();
 		}
 	}
 
-	/** Takes the lock only if nobody holds it; true when taken. */
+	/** Takes the lock only if nobody holds it; true when taken (on the lock file that is there now). */
 	tryAcquire(): boolean {
-		const taken = fsx.tryLock(this.fd);
-		this.held = taken;
-		return taken;
+		for (;;) {
+			let taken: boolean;
+			try {
+				taken = kernelLock.tryLock(this.fd);
+			} catch (error) {
+				throw fsFailure('lock', this.path, error);
+			}
+
+			if (!taken) {
+				return false;
+			}
+
+			if (this.guardsPath()) {
+				return true;
+			}
+		}
+	}
+
+	/** With our lock taken: true if it is on the file at `path`, else drops it and opens that file. */
+	private guardsPath(): boolean {
+		const onDisk = fs.statSync(this.path, {throwIfNoEntry: false});
+		const held = fs.fstatSync(this.fd);
+		if (onDisk && onDisk.ino === held.ino && onDisk.dev === held.dev) {
+			this.held = true;
+			return true;
+		}
+
+		fs.closeSync(this.fd);
+		this.fd = this.open();
+		return false;
 	}
 
 	release(): void {
 		if (this.held) {
-			fsx.unlock(this.fd);
+			kernelLock.unlock(this.fd);
 			this.held = false;
 		}
 	}
@@ -86,8 +107,8 @@ export function isLockHeld(path: string): boolean | undefined {
 	}
 
 	try {
-		if (fsx.tryLock(fd)) {
-			fsx.unlock(fd);
+		if (kernelLock.tryLock(fd)) {
+			kernelLock.unlock(fd);
 			return false;
 		}
 
