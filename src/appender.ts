@@ -31,6 +31,13 @@ const newlineBuffer = Buffer.from('\n');
 const boundaryMargin = 100;
 /** How long FILE grows past --max after a failed rotation before the next try [ms]. */
 const rotationRetry = 5000;
+/**
+ * The most bytes written under one hold of the lock: other writers, `rotate` and `check` wait
+ * for at most this much (about a millisecond of writing).
+ */
+const holdLimit = 1024 * 1024;
+/** How long after finding the lock held by another writer `tryLock` does not try [ms]. */
+const contentionMemory = 1000;
 /** Write errors that may pass (space freed, a device back): the lines are kept and retried. */
 const retryable = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG']);
 
@@ -60,6 +67,14 @@ export class Appender {
 	private readonly periods: PeriodTracker | undefined;
 	/** When a rotation last failed (undefined: the last one worked). */
 	private rotationFailedAt: number | undefined;
+	/** When the lock was last found held by somebody else. */
+	private contendedAt = Number.NEGATIVE_INFINITY;
+	/** The lock is ours (an append in progress, or a hold between appends). */
+	private locked = false;
+	/** While the lock is held between appends: FILE's size, which only we change (undefined: not checked yet). */
+	private heldSize: number | undefined;
+	/** Bytes appended since the lock was taken. */
+	private heldBytes = 0;
 	/** Archives made under the lock, announced once it is released. */
 	private rotated: Array<string | undefined> = [];
 
@@ -76,19 +91,34 @@ export class Appender {
 	 * Appends whole lines (a buffer ending with a newline), rotating at line boundaries. Returns
 	 * the bytes written: all of them, or on a full disk or an I/O error (`blocked` then says why)
 	 * the lines written before it; FILE is cut back so that no part of a line stays (issue 7).
+	 * Waits for the lock unless it is held already (`tryLock`, `keepLock`).
+	 *
+	 * With `keepLock` the lock stays held after the write, until `release()` or until `holdLimit`
+	 * bytes were written under it, and the next append skips the lock and the identity check:
+	 * nobody else can rotate or write FILE meanwhile. So a stream of reads is written as it comes,
+	 * from a buffer still in the CPU cache, at one lock per event-loop turn, not one per read.
 	 */
-	append(lines: Buffer): number {
+	append(lines: Buffer, keepLock = false): number {
 		this.blocked = undefined;
 		if (lines.length === 0) {
 			return 0;
 		}
 
-		this.lock.acquire();
+		if (!this.locked) {
+			if (!this.lock.tryAcquire()) {
+				this.contendedAt = Date.now();
+				this.lock.acquire();
+			}
+
+			this.locked = true;
+		}
+
 		let rest = lines;
 		// FILE's size before the write under way: everything after it is ours (we hold the lock).
 		let before = -1;
+		let keep = false;
 		try {
-			before = this.syncToFile();
+			before = this.heldSize ?? this.syncToFile();
 			let size = before;
 			// Decided from durable state, so every writer agrees and downtime is caught up (issue 4).
 			const now = Date.now();
@@ -111,6 +141,13 @@ export class Appender {
 			}
 
 			this.pinPeriod(now);
+			this.heldBytes += lines.length;
+			keep = keepLock && this.heldBytes < holdLimit;
+			if (keep) {
+				this.heldSize = size;
+				// What FILE's mtime says now (pinPeriod made sure): the period check of the next append.
+				this.mtimeMs = now;
+			}
 		} catch (error) {
 			if (!isRetryable(error)) {
 				throw error;
@@ -119,15 +156,55 @@ export class Appender {
 			this.blocked = error;
 			this.cutBack(before);
 		} finally {
-			this.lock.release();
-			this.announce();
+			if (!keep) {
+				this.release();
+			}
 		}
 
 		return lines.length - rest.length;
 	}
 
+	/**
+	 * Takes the lock if nobody holds it, without waiting; true when it is held now. Appends keep
+	 * it until `release()`. False without trying while other writers were seen lately: under
+	 * contention a writer reads on, and writes bigger batches later with the lock taken per
+	 * batch, not held across reads while the others wait.
+	 */
+	tryLock(): boolean {
+		if (this.locked) {
+			return true;
+		}
+
+		const now = Date.now();
+		if (now - this.contendedAt < contentionMemory) {
+			return false;
+		}
+
+		this.locked = this.lock.tryAcquire();
+		if (!this.locked) {
+			this.contendedAt = now;
+		}
+
+		return this.locked;
+	}
+
+	/** True while the lock is held between appends: `release()` must follow within the event-loop turn. */
+	get holding(): boolean {
+		return this.locked;
+	}
+
+	/** Ends a hold (`tryLock`, `append(lines, true)`): the lock is released, rotations are announced. */
+	release(): void {
+		this.locked = false;
+		this.heldSize = undefined;
+		this.heldBytes = 0;
+		this.lock.release();
+		this.announce();
+	}
+
 	/** Rotates now if FILE holds anything; true when it did. */
 	rotate(): boolean {
+		this.release();
 		this.lock.acquire();
 		try {
 			if (this.syncToFile() === 0) {
@@ -144,6 +221,7 @@ export class Appender {
 
 	/** Closes FILE and opens it again by name (SIGHUP), under the lock. */
 	reopen(): void {
+		this.release();
 		this.lock.acquire();
 		try {
 			this.openFile();
@@ -161,6 +239,7 @@ export class Appender {
 	}
 
 	close(): void {
+		this.release();
 		if (this.fd !== -1) {
 			fs.closeSync(this.fd);
 			this.fd = -1;

@@ -49,10 +49,21 @@ function unstampedBytes(lines: Uint8Array, stamped: Uint8Array, written: number)
 }
 
 /**
- * A batch is written once this many bytes of whole lines are ready, or when the event loop has
- * drained what the kernel had for us, whichever comes first. Writing is synchronous, so while a
- * batch is written nothing more is read: a slow disk fills the pipe and the producer waits.
+ * When whole lines are written. A source with `writeAt` bytes of them has them written at once
+ * if the lock is free, from a buffer still in the CPU cache; the lock is then kept for the rest
+ * of the event-loop turn. If another writer holds the lock, reading goes on and the lines wait
+ * for the end of the turn or for `batchLimit` bytes, and then for the lock: under contention
+ * the batches grow instead of the lock changing hands per read. Smaller amounts (a trickle, many
+ * quiet FIFOs) also wait for the end of the turn and go out together.
+ *
+ * Measured on 1 GiB through one writer: writing each 64 KiB read as it comes took about 15%
+ * less CPU than gathering 1 MiB batches, which do not stay in the cache.
+ *
+ * `batchLimit` is also the most bytes of several sources' lines copied into one append. Writing
+ * is synchronous, so while lines are written nothing more is read: a slow disk fills the pipe
+ * and the producer waits.
  */
+const writeAt = 32 * 1024;
 const batchLimit = 1024 * 1024;
 
 export async function runWrite(options: WriteOptions): Promise<number> {
@@ -121,6 +132,30 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 		}
 	};
 
+	/**
+	 * Takes the lock, if it is free, for the rest of this event-loop turn, so that the reads that
+	 * follow in the turn are written at once without taking it again. Immediates run before the
+	 * loop waits for input again, so the lock is never held while rotlog waits.
+	 */
+	let releaseScheduled = false;
+	const release = () => {
+		releaseScheduled = false;
+		appender.release();
+	};
+
+	const holdIfFree = (): boolean => {
+		if (!appender.tryLock()) {
+			return false;
+		}
+
+		if (!releaseScheduled) {
+			releaseScheduled = true;
+			setImmediate(release);
+		}
+
+		return true;
+	};
+
 	/** Writes whole lines; returns the bytes taken (the rest is kept by the sources and retried). */
 	const append = (lines: Buffer): number => {
 		if (dropMode && episode !== undefined && Date.now() < episode.retryAt) {
@@ -129,7 +164,9 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 		}
 
 		const logged = format === undefined ? lines : stampLines(lines, formatTimestamp(format, new Date()));
-		const written = appender.append(logged);
+		// A hold (taken by `ready` below) lasts to the end of the event-loop turn; otherwise the
+		// lock is taken for this append alone.
+		const written = appender.append(logged, appender.holding);
 		if (written > 0) {
 			tee?.write(logged.subarray(0, written));
 		}
@@ -289,8 +326,10 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 		process.on('SIGUSR1', onRotateSignal);
 
 		inputs.start({
-			ready(full) {
-				if (full) {
+			ready(bytes) {
+				// Written now: a batch's worth (waiting for the lock if need be), or a read's worth
+				// when the lock is free. Else at the end of the turn, together with what follows.
+				if (bytes >= batchLimit || (bytes >= writeAt && holdIfFree())) {
 					flush();
 				} else if (!scheduled) {
 					scheduled = true;

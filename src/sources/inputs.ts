@@ -18,19 +18,18 @@ export type InputOptions = {
 };
 
 export type InputEvents = {
-	/** A source has whole lines ready; `full`: at least a batch's worth, write them now. */
-	ready(full: boolean): void;
+	/** A source has whole lines ready: `bytes` of them in that source. */
+	ready(bytes: number): void;
 	/** Every source has ended (stdin alone; FIFOs never end). */
 	end(): void;
 	error(error: unknown): void;
 };
 
 /**
- * A FIFO's framer: room for `fifoFlushAt` bytes plus one 64 KiB read, so a busy FIFO never
+ * A FIFO's framer: room for a partial line plus one 64 KiB read, so a busy FIFO never
  * reallocates; 32 FIFOs then hold 8 MiB, not the 128 MiB of stdin-sized framers.
  */
 const fifoCapacity = 256 * 1024;
-const fifoFlushAt = 128 * 1024;
 const newline = Buffer.from('\n');
 
 export class Inputs {
@@ -42,7 +41,7 @@ export class Inputs {
 	constructor(
 		private readonly fifos: readonly OpenFifo[],
 		private readonly readStdin: boolean,
-		private readonly batchLimit: number,
+		batchLimit: number,
 	) {
 		this.merge = new LineMerge(batchLimit);
 	}
@@ -50,13 +49,13 @@ export class Inputs {
 	/** Starts reading every source. */
 	start(events: InputEvents): void {
 		const endless = this.fifos.length > 0;
-		const eventsFor = (flushAt: number, capacity?: number) => {
+		const eventsFor = (capacity?: number) => {
 			const framer = this.merge.add(capacity);
 			return {
 				chunk(bytes: Uint8Array) {
 					framer.push(bytes);
 					if (framer.readyBytes > 0) {
-						events.ready(framer.readyBytes >= flushAt);
+						events.ready(framer.readyBytes);
 					}
 				},
 				end() {
@@ -68,7 +67,7 @@ export class Inputs {
 					// stdin ended while FIFOs go on: its last line is ended now, as at the end of input.
 					if (framer.heldBytes > framer.readyBytes) {
 						framer.push(newline);
-						events.ready(false);
+						events.ready(framer.readyBytes);
 					}
 				},
 				error: events.error,
@@ -76,11 +75,11 @@ export class Inputs {
 		};
 
 		if (this.readStdin) {
-			this.sources.push(readDescriptor(0, eventsFor(this.batchLimit)));
+			this.sources.push(readDescriptor(0, eventsFor()));
 		}
 
 		for (const fifo of this.fifos) {
-			this.sources.push(readFifo(fifo, eventsFor(fifoFlushAt, fifoCapacity)));
+			this.sources.push(readFifo(fifo, eventsFor(fifoCapacity)));
 		}
 	}
 

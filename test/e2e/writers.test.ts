@@ -8,6 +8,7 @@ import {archivesOf, linesOf, logFiles, readLog, readLogFile} from '../helpers/fi
 import {checkInterleaved, numberedLine, numberedLines} from '../helpers/lines.js';
 import {poll} from '../helpers/poll.js';
 import {rotlog} from '../helpers/rotlog.js';
+import {isLockHeld} from '../../src/lock.js';
 import {tempDir} from '../helpers/temp.js';
 
 type Writer = ReturnType<typeof rotlog>;
@@ -129,6 +130,28 @@ test.serial('8 concurrent writers x 20,000 lines with --max 64K and gzip: every 
 	// Run one after another, eight writers would give seven switches.
 	t.true(switches(lines) > names.length, `writers interleaved only ${switches(lines)} times`);
 	t.log(`${switches(lines)} switches between writers, ${files.length} files`);
+});
+
+test.serial('a writer keeps the lock only while it writes: idle between bursts, the lock is free and rotate gets it', async t => {
+	const directory = await tempDir(t);
+	const file = path.join(directory, 'app.log');
+	const writer = rotlog([file, '--compress', 'none'], {stdin: 'pipe'});
+	// Bursts of several 64 KiB reads: each is written as it comes, under a lock held for the turn.
+	const first = numberedLines('w0', 20_000);
+	t.true(first.length > 4 * 65_536, 'a burst of many reads');
+	await send(writer, first);
+	await poll(() => fs.existsSync(file) && fs.statSync(file).size === first.length, 10_000, 'the first burst on disk');
+	await poll(() => isLockHeld(`${file}.lock`) === false, 5000, 'the writer to let go of the lock while idle');
+	const rotated = await rotlog(['rotate', file, '--compress', 'none'], {timeout: 10_000});
+	t.is(rotated.exitCode, 0, rotated.stderr);
+	t.is(fs.readFileSync(`${file}.1`, 'latin1'), first, 'rotate ran while the writer was open and idle');
+
+	const second = numberedLines('w0', 20_000, 20_000);
+	await send(writer, second);
+	writer.stdin!.end();
+	const result = await writer;
+	t.is(result.exitCode, 0, result.stderr);
+	t.is(readLog(file).toString('latin1'), first + second);
 });
 
 test.serial('FILE renamed away by another process mid-stream: the union of the files holds every line once, in order per writer', async t => {
