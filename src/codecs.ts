@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import {RuntimeFailure, UsageError} from './errors.js';
-import {gzipBlocks, gzipBlocksAvailable} from './gzip-blocks.js';
 
 export const codecNames = ['gzip', 'brotli', 'zstd', 'none'] as const;
 export type CodecName = (typeof codecNames)[number];
@@ -131,6 +130,8 @@ export async function compressDescriptor(codec: Codec, input: number, output: nu
 		return;
 	}
 
+	// Loaded here, in the compression child: the writers never need it.
+	const {gzipBlocks, gzipBlocksAvailable} = await import('./gzip-blocks.js');
 	if (codec.name === 'gzip' && gzipBlocksAvailable()) {
 		gzipBlocks(input, output, codec.level);
 		return;

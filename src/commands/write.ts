@@ -4,10 +4,8 @@ import {Appender, type AppenderOptions} from '../appender.js';
 import type {Codec} from '../codecs.js';
 import {Compressor} from '../compress.js';
 import {renderError, RuntimeFailure} from '../errors.js';
-import {runHook} from '../hooks.js';
 import {openInputs, type InputOptions} from '../sources/inputs.js';
-import {Tee} from '../tee.js';
-import {formatTimestamp, stampLines, type TimestampFormat} from '../timestamp.js';
+import type {TimestampFormat} from '../timestamp.js';
 
 export type WriteOptions = InputOptions & AppenderOptions & {
 	/** Undefined: archives stay uncompressed. */
@@ -70,11 +68,15 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 	// FIFOs first: a bad --fifo fails before FILE is created. (If FILE then fails, the process
 	// exits at once, so the FIFOs' descriptors need no closing.)
 	const inputs = await openInputs(options, batchLimit);
+	// What only some options need is loaded only for them: every module costs start-up time.
+	const runHook = options.onRotate === undefined ? undefined : (await import('../hooks.js')).runHook;
+	const tee = options.tee ? new (await import('../tee.js')).Tee() : undefined;
+	const stamping = options.timestamp === undefined ? undefined : await import('../timestamp.js');
 
 	// Hooks run while writing goes on; the process waits for them before it exits.
 	const hooks = new Set<Promise<void>>();
 	const onFinal = (archive: string | undefined) => {
-		if (options.onRotate === undefined || archive === undefined) {
+		if (options.onRotate === undefined || runHook === undefined || archive === undefined) {
 			return;
 		}
 
@@ -98,7 +100,6 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 		},
 		onRotated: options.codec === undefined ? onFinal : undefined,
 	});
-	const tee = options.tee ? new Tee() : undefined;
 	const format = options.timestamp;
 	const dropMode = options.onFull === 'drop';
 
@@ -163,7 +164,7 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			return lines.length;
 		}
 
-		const logged = format === undefined ? lines : stampLines(lines, formatTimestamp(format, new Date()));
+		const logged = format === undefined || stamping === undefined ? lines : stamping.stampLines(lines, stamping.formatTimestamp(format, new Date()));
 		// A hold (taken by `ready` below) lasts to the end of the event-loop turn; otherwise the
 		// lock is taken for this append alone.
 		const written = appender.append(logged, appender.holding);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import {resolve} from 'node:path';
 import {UsageError} from '../errors.js';
 import {readDescriptor, type Source} from './descriptor.js';
-import {closeFifos, openFifos, readFifo, type FifoSource, type OpenFifo} from './fifo.js';
+import type {FifoSource, OpenFifo, readFifo} from './fifo.js';
 import {LineMerge} from './merge.js';
 
 export type InputOptions = {
@@ -40,6 +40,8 @@ export class Inputs {
 
 	constructor(
 		private readonly fifos: readonly OpenFifo[],
+		/** fifo.ts's reader, loaded only when there are FIFOs. */
+		private readonly fifoReader: typeof readFifo | undefined,
 		private readonly readStdin: boolean,
 		batchLimit: number,
 	) {
@@ -79,7 +81,7 @@ export class Inputs {
 		}
 
 		for (const fifo of this.fifos) {
-			this.sources.push(readFifo(fifo, eventsFor(fifoCapacity)));
+			this.sources.push(this.fifoReader!(fifo, eventsFor(fifoCapacity)));
 		}
 	}
 
@@ -151,7 +153,9 @@ export async function openInputs(options: InputOptions, batchLimit: number): Pro
 		}
 	}
 
-	const fifos = await openFifos(options.fifos ?? []);
+	// fifo.ts (and mkfifo through child_process) only when FIFOs are named: start-up time.
+	const fifoModule = options.fifos === undefined || options.fifos.length === 0 ? undefined : await import('./fifo.js');
+	const fifos = fifoModule === undefined ? [] : await fifoModule.openFifos(options.fifos ?? []);
 	// And by identity, for links and other spellings of the same file.
 	for (const [what, path] of outputs) {
 		// Whatever keeps FILE from being statted is reported when the appender opens it.
@@ -167,10 +171,10 @@ export async function openInputs(options: InputOptions, batchLimit: number): Pro
 			return held.ino === stats.ino && held.dev === stats.dev;
 		});
 		if (same) {
-			closeFifos(fifos);
+			fifoModule?.closeFifos(fifos);
 			throw loop(same.path, what);
 		}
 	}
 
-	return new Inputs(fifos, fifos.length === 0 || options.stdin === true, batchLimit);
+	return new Inputs(fifos, fifoModule?.readFifo, fifos.length === 0 || options.stdin === true, batchLimit);
 }
