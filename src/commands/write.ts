@@ -50,9 +50,10 @@ function unstampedBytes(lines: Uint8Array, stamped: Uint8Array, written: number)
  * When whole lines are written. A source with `writeAt` bytes of them has them written at once
  * if the lock is free, from a buffer still in the CPU cache; the lock is then kept for the rest
  * of the event-loop turn. If another writer holds the lock, reading goes on and the lines wait
- * for the end of the turn or for `batchLimit` bytes, and then for the lock: under contention
- * the batches grow instead of the lock changing hands per read. Smaller amounts (a trickle, many
- * quiet FIFOs) also wait for the end of the turn and go out together.
+ * for the end of the turn or until the source holds all it may (`batchLimit` for stdin, less
+ * for a FIFO: inputs.ts), and then for the lock: under contention the batches grow instead of
+ * the lock changing hands per read. Smaller amounts (a trickle, many quiet FIFOs) also wait for
+ * the end of the turn and go out together.
  *
  * Measured on 1 GiB through one writer: writing each 64 KiB read as it comes took about 15%
  * less CPU than gathering 1 MiB batches, which do not stay in the cache.
@@ -327,10 +328,10 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 		process.on('SIGUSR1', onRotateSignal);
 
 		inputs.start({
-			ready(bytes) {
-				// Written now: a batch's worth (waiting for the lock if need be), or a read's worth
-				// when the lock is free. Else at the end of the turn, together with what follows.
-				if (bytes >= batchLimit || (bytes >= writeAt && holdIfFree())) {
+			ready(bytes, full) {
+				// Written now: as much as the source may hold (waiting for the lock if need be), or a
+				// read's worth when the lock is free. Else at the end of the turn, with what follows.
+				if (full || (bytes >= writeAt && holdIfFree())) {
 					flush();
 				} else if (!scheduled) {
 					scheduled = true;

@@ -18,18 +18,22 @@ export type InputOptions = {
 };
 
 export type InputEvents = {
-	/** A source has whole lines ready: `bytes` of them in that source. */
-	ready(bytes: number): void;
+	/**
+	 * A source has `bytes` of whole lines ready; `full`: as many as it may hold before they are
+	 * written, lock or no lock (a batch for stdin, less for each FIFO, so memory stays bounded).
+	 */
+	ready(bytes: number, full: boolean): void;
 	/** Every source has ended (stdin alone; FIFOs never end). */
 	end(): void;
 	error(error: unknown): void;
 };
 
 /**
- * A FIFO's framer: room for a partial line plus one 64 KiB read, so a busy FIFO never
+ * A FIFO's framer: room for `fifoFlushAt` bytes plus one 64 KiB read, so a busy FIFO never
  * reallocates; 32 FIFOs then hold 8 MiB, not the 128 MiB of stdin-sized framers.
  */
 const fifoCapacity = 256 * 1024;
+const fifoFlushAt = 128 * 1024;
 const newline = Buffer.from('\n');
 
 export class Inputs {
@@ -43,7 +47,7 @@ export class Inputs {
 		/** fifo.ts's reader, loaded only when there are FIFOs. */
 		private readonly fifoReader: typeof readFifo | undefined,
 		private readonly readStdin: boolean,
-		batchLimit: number,
+		private readonly batchLimit: number,
 	) {
 		this.merge = new LineMerge(batchLimit);
 	}
@@ -51,13 +55,13 @@ export class Inputs {
 	/** Starts reading every source. */
 	start(events: InputEvents): void {
 		const endless = this.fifos.length > 0;
-		const eventsFor = (capacity?: number) => {
+		const eventsFor = (flushAt: number, capacity?: number) => {
 			const framer = this.merge.add(capacity);
 			return {
 				chunk(bytes: Uint8Array) {
 					framer.push(bytes);
 					if (framer.readyBytes > 0) {
-						events.ready(framer.readyBytes);
+						events.ready(framer.readyBytes, framer.readyBytes >= flushAt);
 					}
 				},
 				end() {
@@ -69,7 +73,7 @@ export class Inputs {
 					// stdin ended while FIFOs go on: its last line is ended now, as at the end of input.
 					if (framer.heldBytes > framer.readyBytes) {
 						framer.push(newline);
-						events.ready(framer.readyBytes);
+						events.ready(framer.readyBytes, false);
 					}
 				},
 				error: events.error,
@@ -77,11 +81,11 @@ export class Inputs {
 		};
 
 		if (this.readStdin) {
-			this.sources.push(readDescriptor(0, eventsFor()));
+			this.sources.push(readDescriptor(0, eventsFor(this.batchLimit)));
 		}
 
 		for (const fifo of this.fifos) {
-			this.sources.push(this.fifoReader!(fifo, eventsFor(fifoCapacity)));
+			this.sources.push(this.fifoReader!(fifo, eventsFor(fifoFlushAt, fifoCapacity)));
 		}
 	}
 
