@@ -36,13 +36,6 @@ const rotationRetry = 5000;
  * for at most this much (about a millisecond of writing).
  */
 const holdLimit = 1024 * 1024;
-/**
- * How long after finding the lock held by somebody else `tryLock` does not try [ms]. Busy
- * writers find each other again within milliseconds; a compression child's brief claim or
- * swap should not keep a lone writer off the faster path for long. (4 writers on 1 GiB: 100 ms
- * and 1 s did equally well, no memory at all was about 15% slower.)
- */
-const contentionMemory = 100;
 /** Write errors that may pass (space freed, a device back): the lines are kept and retried. */
 const retryable = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG']);
 
@@ -72,8 +65,6 @@ export class Appender {
 	private readonly periods: PeriodTracker | undefined;
 	/** When a rotation last failed (undefined: the last one worked). */
 	private rotationFailedAt: number | undefined;
-	/** When the lock was last found held by somebody else. */
-	private contendedAt = Number.NEGATIVE_INFINITY;
 	/** The lock is ours (an append in progress, or a hold between appends). */
 	private locked = false;
 	/** While the lock is held between appends: FILE's size, which only we change (undefined: not checked yet). */
@@ -110,11 +101,7 @@ export class Appender {
 		}
 
 		if (!this.locked) {
-			if (!this.lock.tryAcquire()) {
-				this.contendedAt = Date.now();
-				this.lock.acquire();
-			}
-
+			this.lock.acquire();
 			this.locked = true;
 		}
 
@@ -171,23 +158,11 @@ export class Appender {
 
 	/**
 	 * Takes the lock if nobody holds it, without waiting; true when it is held now. Appends keep
-	 * it until `release()`. False without trying while the lock was found taken lately
-	 * (`contentionMemory`): under contention a writer reads on, and writes bigger batches later
-	 * with the lock taken per batch, not held across reads while the others wait.
+	 * it until `release()` (when to try: lock-turns.ts).
 	 */
 	tryLock(): boolean {
-		if (this.locked) {
-			return true;
-		}
-
-		const now = Date.now();
-		if (now - this.contendedAt < contentionMemory) {
-			return false;
-		}
-
-		this.locked = this.lock.tryAcquire();
 		if (!this.locked) {
-			this.contendedAt = now;
+			this.locked = this.lock.tryAcquire();
 		}
 
 		return this.locked;

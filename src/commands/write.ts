@@ -1,6 +1,7 @@
 // The write mode: stdin and/or FIFOs -> whole lines per source -> batches appended under the lock;
 // archives compressed in the background; hooks run once an archive is final.
 import {Appender, type AppenderOptions} from '../appender.js';
+import {LockTurns} from '../lock-turns.js';
 import type {Codec} from '../codecs.js';
 import {Compressor} from '../compress.js';
 import {renderError, RuntimeFailure} from '../errors.js';
@@ -134,28 +135,37 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 		}
 	};
 
+	const turns = new LockTurns();
+	let turnEnding = false;
+	const endTurn = () => {
+		turnEnding = false;
+		turns.endTurn();
+		appender.release();
+	};
+
 	/**
 	 * Takes the lock, if it is free, for the rest of this event-loop turn, so that the reads that
 	 * follow in the turn are written at once without taking it again. Immediates run before the
 	 * loop waits for input again, so the lock is never held while rotlog waits.
 	 */
-	let releaseScheduled = false;
-	const release = () => {
-		releaseScheduled = false;
-		appender.release();
-	};
-
 	const holdIfFree = (): boolean => {
-		if (!appender.tryLock()) {
+		if (appender.holding) {
+			return true;
+		}
+
+		const now = Date.now();
+		if (!turns.mayTry(now)) {
 			return false;
 		}
 
-		if (!releaseScheduled) {
-			releaseScheduled = true;
-			setImmediate(release);
+		const taken = appender.tryLock();
+		turns.record(now, taken);
+		if (!turnEnding) {
+			turnEnding = true;
+			setImmediate(endTurn);
 		}
 
-		return true;
+		return taken;
 	};
 
 	/** Writes whole lines; returns the bytes taken (the rest is kept by the sources and retried). */
