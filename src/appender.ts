@@ -78,6 +78,10 @@ export class Appender {
 		// FILE first, so that a missing directory or an unwritable FILE is reported by its name.
 		this.openFile();
 		this.lock = new FileLock(options.lockPath, options.mode);
+		// The compression queue in this process may want the lock between appends: a hold ends then.
+		this.lock.allowHolds(() => {
+			this.release();
+		});
 		this.periods = options.interval ? new PeriodTracker(options.interval, options.zone) : undefined;
 		// Calendar periods take a search (under a millisecond) to find: not under the lock.
 		this.periods?.periodAt(Date.now());

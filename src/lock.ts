@@ -2,10 +2,20 @@
 // lock (F_OFD_SETLKW): it belongs to this open file, conflicts even with other descriptors of the
 // same process, and is released by the kernel when the process dies, SIGKILL included.
 import fs from 'node:fs';
+import path from 'node:path';
 import {kernelLock} from './kernel-lock.js';
 import {errnoCode, fsFailure} from './errors.js';
 
 const openFlags = fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
+
+/**
+ * Holds kept between operations in this process (a writer keeps the lock to the end of its
+ * event-loop turn), by lock file. Before another FileLock of this process waits for the same
+ * lock file (the writer's compression queue, between the writer's appends), the holder is asked
+ * to let go: an OFD lock conflicts with the process's own other descriptors, so that wait would
+ * never end.
+ */
+const holds = new Map<string, {owner: FileLock; letGo: () => void}>();
 
 export class FileLock {
 	private fd: number;
@@ -16,11 +26,24 @@ export class FileLock {
 	}
 
 	/**
+	 * This lock may be kept between operations: `letGo` ends such a hold, and is called before
+	 * another FileLock of this process waits for the same lock file.
+	 */
+	allowHolds(letGo: () => void): void {
+		holds.set(path.resolve(this.path), {owner: this, letGo});
+	}
+
+	/**
 	 * Waits for the exclusive lock. If the lock file was deleted or replaced while we waited
 	 * (by a person: rotlog never removes it), the lock we got guards nothing, so take it again
 	 * on the file that is there now.
 	 */
 	acquire(): void {
+		const hold = holds.get(path.resolve(this.path));
+		if (hold !== undefined && hold.owner !== this) {
+			hold.letGo();
+		}
+
 		for (;;) {
 			try {
 				kernelLock.waitForLockSync(this.fd);
@@ -77,6 +100,11 @@ export class FileLock {
 
 	close(): void {
 		this.release();
+		const key = path.resolve(this.path);
+		if (holds.get(key)?.owner === this) {
+			holds.delete(key);
+		}
+
 		fs.closeSync(this.fd);
 	}
 
