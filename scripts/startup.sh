@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Start-up cost of `rotlog check` on one small file against starting Node, and the cost of the
-# dependencies rotlog loads at start-up. Uses hyperfine when installed, else a timed loop.
+# Start-up cost of `rotlog check` on one small file and of a writer with empty input, against
+# starting Node, and the cost of the dependencies rotlog loads at start-up, loaded as rotlog loads
+# them (yargs' CommonJS entry, the lock's prebuilt binary: src/cli.ts, src/kernel-lock.ts).
+# Uses hyperfine when installed, else a timed loop; stdin is /dev/null either way.
 # Usage: scripts/startup.sh [runs]   (run `npm run build` first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,8 +13,9 @@ echo 'one small line' > "$dir/app.log"
 bin=$PWD/bin/rotlog
 declare -a commands=(
 	'node -e 0'
-	"node --input-type=module -e \"await import('$PWD/node_modules/yargs/index.mjs')\""
-	"node --input-type=module -e \"await import('$PWD/node_modules/fs-native-extensions/index.js')\""
+	"node -e \"require('$PWD/node_modules/yargs/yargs.cjs')\""
+	"node -e \"require('$PWD/node_modules/fs-native-extensions/prebuilds/linux-x64/fs-native-extensions.node')\""
+	"node $bin $dir/writer.log --compress none"
 	"node $bin --version"
 	"node $bin check $dir/app.log --max 1M"
 	"node $bin status $dir/app.log"
@@ -22,7 +25,7 @@ if command -v hyperfine >/dev/null; then
 else
 	for command in "${commands[@]}"; do
 		start=$(date +%s%N)
-		for _ in $(seq "$runs"); do eval "$command" >/dev/null; done
+		for _ in $(seq "$runs"); do eval "$command" >/dev/null </dev/null; done
 		echo "$(( ($(date +%s%N) - start) / runs / 1000000 )) ms  $command"
 	done
 fi
