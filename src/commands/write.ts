@@ -146,11 +146,17 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 	/**
 	 * Takes the lock, if it is free, for the rest of this event-loop turn, so that the reads that
 	 * follow in the turn are written at once without taking it again. Immediates run before the
-	 * loop waits for input again, so the lock is never held while rotlog waits.
+	 * loop waits for input again, so the lock is never held while rotlog waits. Not with --tee:
+	 * its copy to stdout waits for whoever reads stdout, and that must not keep other writers
+	 * waiting for the lock.
 	 */
 	const holdIfFree = (): boolean => {
 		if (appender.holding) {
 			return true;
+		}
+
+		if (tee !== undefined) {
+			return false;
 		}
 
 		const now = Date.now();

@@ -1,5 +1,6 @@
 // The write mode's signals (SIGHUP, SIGUSR1, SIGTERM) and extras (--on-rotate, --tee,
 // --timestamp, --mode), and shell completion.
+import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
@@ -81,6 +82,46 @@ test('--tee copies to stdout; when stdout closes, logging goes on', async t => {
 	t.is(piped.stdout, 'line 0');
 	t.is(piped.stderr, '');
 	t.is(read(other), big);
+});
+
+test('--tee waiting for a slow stdout never keeps other writers waiting for the lock', async t => {
+	const directory = tempDirectory();
+	const file = path.join(directory, 'app.log');
+	// Nobody reads this writer's stdout (a paused stream stops reading once its buffer is full):
+	// its --tee copy fills the pipe and the writer waits there.
+	const teeing = spawn(process.execPath, [rotlog, file, '--tee', '--compress', 'none'], {stdio: ['pipe', 'pipe', 'inherit']});
+	teeing.stdout.pause();
+	t.teardown(() => teeing.kill('SIGKILL'));
+	const exited = new Promise<number | null>(resolve => {
+		teeing.on('close', code => {
+			resolve(code);
+		});
+	});
+	const mine = Array.from({length: 50_000}, (_, n) => `tee ${n}\n`).join('');
+	teeing.stdin.write(mine);
+	// Stopped: FILE short of the input and unchanged over 20 polls (about 200 ms; a writer that
+	// is not stuck writes all of it in a few milliseconds).
+	let size = -1;
+	let still = 0;
+	await until(() => {
+		const now = read(file).length;
+		still = now > 0 && now === size ? still + 1 : 0;
+		size = now;
+		return still >= 20 && now < mine.length;
+	}, 'the teeing writer to stop, waiting for its stdout').catch((error: unknown) => {
+		throw new Error(`${String(error)} (FILE has ${size} of ${mine.length} bytes)`);
+	});
+	const other = Array.from({length: 1000}, (_, n) => `other ${n}\n`).join('');
+	const result = await execa(rotlog, [file, '--compress', 'none'], {input: other, reject: false, timeout: 20_000});
+	t.false(result.timedOut, 'the other writer waited for the lock while the teeing writer waited for its stdout');
+	t.is(result.exitCode, 0, result.stderr);
+	// Unblock the teeing writer: its stdout closes, teeing stops, logging goes on.
+	teeing.stdin.end();
+	teeing.stdout.destroy();
+	t.is(await exited, 0);
+	const lines = read(file);
+	t.is(lines.split('\n').filter(line => line.startsWith('tee ')).length, 50_000);
+	t.is(lines.split('\n').filter(line => line.startsWith('other ')).length, 1000);
 });
 
 test('--timestamp prefixes each line (iso by default, or unix); FILE stays an argument', async t => {
