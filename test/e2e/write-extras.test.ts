@@ -97,7 +97,8 @@ test('--tee waiting for a slow stdout never keeps other writers waiting for the 
 			resolve(code);
 		});
 	});
-	const mine = Array.from({length: 50_000}, (_, n) => `tee ${n}\n`).join('');
+	// Several 1 MiB batches: the writer stops inside the input, whatever one batch holds.
+	const mine = Array.from({length: 300_000}, (_, n) => `tee ${n}\n`).join('');
 	teeing.stdin.write(mine);
 	// Stopped: FILE short of the input and unchanged over 20 polls (about 200 ms; a writer that
 	// is not stuck writes all of it in a few milliseconds).
@@ -120,7 +121,7 @@ test('--tee waiting for a slow stdout never keeps other writers waiting for the 
 	teeing.stdout.destroy();
 	t.is(await exited, 0);
 	const lines = read(file);
-	t.is(lines.split('\n').filter(line => line.startsWith('tee ')).length, 50_000);
+	t.is(lines.split('\n').filter(line => line.startsWith('tee ')).length, 300_000);
 	t.is(lines.split('\n').filter(line => line.startsWith('other ')).length, 1000);
 });
 
