@@ -26,6 +26,17 @@ function spawnWriter() {
 }
 
 const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'rotlog-soak-'));
+
+// A run that hangs (a deadlock between rotlog processes) must fail, not wait forever: past this
+// limit the soak names the writers still running and exits 1 (execa kills its children then).
+// A healthy 60 s run ends in about 2 minutes, waiting for the compression backlog.
+const hangLimit = (120 + (seconds * 6)) * 1000;
+setTimeout(() => {
+	const running = writers.filter(writer => writer.process.exitCode === null && !writer.killed);
+	const names = running.map(writer => `${writer.id} (pid ${writer.process.pid ?? '?'})`).join(', ') || 'none';
+	process.stderr.write(`soak: stuck: not done ${hangLimit / 1000} s after the start; writers still running: ${names}; the log is in ${directory}\n`);
+	process.exit(1);
+}, hangLimit).unref();
 const file = path.join(directory, 'soak.log');
 const policy = ['--max', values.max, '--keep', '1000000'];
 const writers: Writer[] = [];
