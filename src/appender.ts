@@ -91,20 +91,21 @@ export class Appender {
 	 * Appends whole lines (a buffer ending with a newline), rotating at line boundaries. Returns
 	 * the bytes written: all of them, or on a full disk or an I/O error (`blocked` then says why)
 	 * the lines written before it; FILE is cut back so that no part of a line stays (issue 7).
-	 * Waits for the lock unless it is held already (`tryLock`, `keepLock`).
 	 *
-	 * With `keepLock` the lock stays held after the write, until `release()` or until `holdLimit`
-	 * bytes were written under it, and the next append skips the lock and the identity check:
-	 * nobody else can rotate or write FILE meanwhile. So a stream of reads is written as it comes,
-	 * from a buffer still in the CPU cache, at one lock per event-loop turn, not one per read.
+	 * Without a hold the lock is taken for this append alone. In a hold (`tryLock`) it stays held
+	 * after the write, until `release()` or until `holdLimit` bytes were written under it, and the
+	 * next append skips the lock and the identity check: nobody else can rotate or write FILE
+	 * meanwhile. So a stream of reads is written as it comes, from a buffer still in the CPU
+	 * cache, at one lock per event-loop turn, not one per read.
 	 */
-	append(lines: Buffer, keepLock = false): number {
+	append(lines: Buffer): number {
 		this.blocked = undefined;
 		if (lines.length === 0) {
 			return 0;
 		}
 
-		if (!this.locked) {
+		const holding = this.locked;
+		if (!holding) {
 			this.lock.acquire();
 			this.locked = true;
 		}
@@ -138,7 +139,7 @@ export class Appender {
 
 			this.pinPeriod(now);
 			this.heldBytes += lines.length;
-			keep = keepLock && this.heldBytes < holdLimit;
+			keep = holding && this.heldBytes < holdLimit;
 			if (keep) {
 				this.heldSize = size;
 				// What FILE's mtime says now (pinPeriod made sure): the period check of the next append.
@@ -161,8 +162,8 @@ export class Appender {
 	}
 
 	/**
-	 * Takes the lock if nobody holds it, without waiting; true when it is held now. Appends keep
-	 * it until `release()` (when to try: lock-turns.ts).
+	 * Takes the lock if nobody holds it, without waiting, and begins a hold; true when it is held
+	 * now. Appends keep it until `release()` (when to try: lock-turns.ts).
 	 */
 	tryLock(): boolean {
 		if (!this.locked) {
@@ -177,7 +178,7 @@ export class Appender {
 		return this.locked;
 	}
 
-	/** Ends a hold (`tryLock`, `append(lines, true)`): the lock is released, rotations are announced. */
+	/** Ends a hold (`tryLock`): the lock is released, rotations are announced. */
 	release(): void {
 		this.locked = false;
 		this.heldSize = undefined;
@@ -384,4 +385,3 @@ export class Appender {
 		}
 	}
 }
-

@@ -71,14 +71,18 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 	// exits at once, so the FIFOs' descriptors need no closing.)
 	const inputs = await openInputs(options, batchLimit);
 	// What only some options need is loaded only for them: every module costs start-up time.
-	const runHook = options.onRotate === undefined ? undefined : (await import('../hooks.js')).runHook;
+	const {onRotate, timestamp} = options;
+	const runHook = onRotate === undefined ? undefined : (await import('../hooks.js')).runHook;
 	const tee = options.tee ? new (await import('../tee.js')).Tee() : undefined;
-	const stamping = options.timestamp === undefined ? undefined : await import('../timestamp.js');
+	const stamp = timestamp === undefined ? undefined : await (async () => {
+		const {formatTimestamp, stampLines} = await import('../timestamp.js');
+		return (lines: Buffer) => stampLines(lines, formatTimestamp(timestamp, new Date()));
+	})();
 
 	// Hooks run while writing goes on; the process waits for them before it exits.
 	const hooks = new Set<Promise<void>>();
 	const onFinal = (archive: string | undefined) => {
-		if (options.onRotate === undefined || runHook === undefined || archive === undefined) {
+		if (onRotate === undefined || runHook === undefined || archive === undefined) {
 			return;
 		}
 
@@ -88,7 +92,7 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			}
 		};
 
-		const hook = runHook(options.onRotate, options.file, archive).then(report, report).finally(() => hooks.delete(hook));
+		const hook = runHook(onRotate, options.file, archive).then(report, report).finally(() => hooks.delete(hook));
 		hooks.add(hook);
 	};
 
@@ -102,7 +106,6 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 		},
 		onRotated: options.codec === undefined ? onFinal : undefined,
 	});
-	const format = options.timestamp;
 	const dropMode = options.onFull === 'drop';
 
 	// A full disk or an I/O error (issue 7): an episode lasts from the first failed write to the
@@ -181,10 +184,9 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			return lines.length;
 		}
 
-		const logged = format === undefined || stamping === undefined ? lines : stamping.stampLines(lines, stamping.formatTimestamp(format, new Date()));
-		// A hold (taken by `ready` below) lasts to the end of the event-loop turn; otherwise the
-		// lock is taken for this append alone.
-		const written = appender.append(logged, appender.holding);
+		const logged = stamp === undefined ? lines : stamp(lines);
+		// In a hold (taken by `ready` below) the lock stays ours to the end of the event-loop turn.
+		const written = appender.append(logged);
 		if (written > 0) {
 			tee?.write(logged.subarray(0, written));
 		}
@@ -194,7 +196,7 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			return lines.length;
 		}
 
-		const taken = format === undefined ? written : unstampedBytes(lines, logged, written);
+		const taken = stamp === undefined ? written : unstampedBytes(lines, logged, written);
 		failing(appender.blocked);
 		if (dropMode) {
 			dropped += countLines(lines.subarray(taken));
