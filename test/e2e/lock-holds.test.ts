@@ -5,12 +5,12 @@
 // process, so that a deadlock is a timeout here, not a hung test run.
 import fs from 'node:fs';
 import path from 'node:path';
-import {pathToFileURL} from 'node:url';
 import test from 'ava';
 import {execa} from 'execa';
 import {tempDir} from '../helpers/temp.js';
 
-const compiled = (name: string) => pathToFileURL(path.resolve('dist', 'src', name)).href;
+/** A compiled module, found from this compiled test (dist/test/e2e), whatever the working directory. */
+const compiled = (name: string) => new URL(`../../src/${name}`, import.meta.url).href;
 
 const script = `
 import {Appender} from '${compiled('appender.js')}';
