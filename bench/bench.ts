@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
-import {parseCount, parseSize} from '../src/options.js';
+import {parseCount, parseSize} from '../src/cli/values.js';
 import {benchCases, caseGroups, compressMax, floorId, largestOutput, type CaseContext, type CaseGroup, type SharedInput} from './cases.js';
 import {loadCorpus, type Corpus} from './corpus.js';
 import {findTools, measure, type Tools} from './measure.js';
@@ -108,8 +108,8 @@ async function main(): Promise<number> {
 	const here = path.dirname(fileURLToPath(import.meta.url));
 	const root = path.resolve(here, '..', '..');
 	const rotlog = path.join(root, 'bin', 'rotlog');
-	if (!fs.existsSync(path.join(root, 'dist', 'src', 'cli.js'))) {
-		process.stderr.write('bench: dist/src/cli.js is missing: run npm run build first\n');
+	if (!fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'parser.js'))) {
+		process.stderr.write('bench: dist/src/cli/parser.js is missing: run npm run build first\n');
 		return 1;
 	}
 

@@ -9,11 +9,11 @@ import path from 'node:path';
 import type {Readable, Transform} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import zlib from 'node:zlib';
-import {extensionOf} from '../archive.js';
-import {archiveGroups} from '../archiving.js';
+import {extensionOf} from '../decide/numbered-names.js';
+import {archiveGroups} from '../log/archives.js';
 import {errnoCode, fsFailure, RuntimeFailure, renderError, systemReason} from '../errors.js';
-import {FileLock} from '../lock.js';
-import type {Naming} from '../naming.js';
+import {FileLock} from '../log/lock.js';
+import type {Naming} from '../decide/date-names.js';
 
 export type CatOptions = {
 	file: string;

@@ -5,12 +5,12 @@
 // others still run.
 import fs from 'node:fs';
 import path from 'node:path';
-import type {Codec} from '../codecs.js';
-import {recoverCompressions} from '../compress.js';
+import type {Codec} from '../compress/codecs.js';
+import {recoverCompressions} from '../compress/compressor.js';
 import {renderError} from '../errors.js';
-import {runHook} from '../hooks.js';
-import {describeAction, maintain, type MaintenancePolicy} from '../maintenance.js';
-import {expandTarget} from '../targets.js';
+import {runHook} from '../output/hooks.js';
+import {describeAction, maintain, type MaintenancePolicy} from '../log/maintain.js';
+import {expandTarget} from '../log/targets.js';
 
 export type MaintenanceJob = {
 	/** A path or a pattern, as given. */

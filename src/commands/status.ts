@@ -2,11 +2,11 @@
 // the writers' lock is held right now. A table for people, --json for scripts.
 import fs from 'node:fs';
 import path from 'node:path';
-import {extensionOf, findArchives} from '../archive.js';
-import {archiveGroups} from '../archiving.js';
+import {extensionOf, findArchives} from '../decide/numbered-names.js';
+import {archiveGroups} from '../log/archives.js';
 import {fsFailure} from '../errors.js';
-import {isLockHeld} from '../lock.js';
-import type {Naming} from '../naming.js';
+import {isLockHeld} from '../log/lock.js';
+import type {Naming} from '../decide/date-names.js';
 
 /** `naming`: how the writers name archives (numbered by default). */
 export type StatusOptions = {file: string; lockPath: string; json: boolean; naming?: Naming | undefined};

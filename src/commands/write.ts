@@ -1,12 +1,12 @@
 // The write mode: stdin and/or FIFOs -> whole lines per source -> batches appended under the lock;
 // archives compressed in the background; hooks run once an archive is final.
-import {Appender, type AppenderOptions} from '../appender.js';
-import {LockTurns} from '../lock-turns.js';
-import type {Codec} from '../codecs.js';
-import {Compressor} from '../compress.js';
+import {Appender, type AppenderOptions} from '../log/appender.js';
+import {LockTurns} from '../decide/lock-turns.js';
+import type {Codec} from '../compress/codecs.js';
+import {Compressor} from '../compress/compressor.js';
 import {renderError, RuntimeFailure} from '../errors.js';
-import {openInputs, type InputOptions} from '../sources/inputs.js';
-import type {TimestampFormat} from '../timestamp.js';
+import {openInputs, type InputOptions} from '../input/inputs.js';
+import type {TimestampFormat} from '../output/timestamp.js';
 
 export type WriteOptions = InputOptions & AppenderOptions & {
 	/** Undefined: archives stay uncompressed. */
@@ -72,10 +72,10 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 	const inputs = await openInputs(options, batchLimit);
 	// What only some options need is loaded only for them: every module costs start-up time.
 	const {onRotate, timestamp} = options;
-	const runHook = onRotate === undefined ? undefined : (await import('../hooks.js')).runHook;
-	const tee = options.tee ? new (await import('../tee.js')).Tee() : undefined;
+	const runHook = onRotate === undefined ? undefined : (await import('../output/hooks.js')).runHook;
+	const tee = options.tee ? new (await import('../output/tee.js')).Tee() : undefined;
 	const stamp = timestamp === undefined ? undefined : await (async () => {
-		const {formatTimestamp, stampLines} = await import('../timestamp.js');
+		const {formatTimestamp, stampLines} = await import('../output/timestamp.js');
 		return (lines: Buffer) => stampLines(lines, formatTimestamp(timestamp, new Date()));
 	})();
 

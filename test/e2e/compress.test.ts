@@ -6,9 +6,9 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {execa} from 'execa';
-import {findArchives} from '../../src/archive.js';
-import {findProgram, zlibHasZstd} from '../../src/codecs.js';
-import type {RecoveryReport} from '../../src/compress.js';
+import {findArchives} from '../../src/decide/numbered-names.js';
+import {findProgram, zlibHasZstd} from '../../src/compress/codecs.js';
+import type {RecoveryReport} from '../../src/compress/compressor.js';
 import {readLogFile} from '../helpers/files.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -196,7 +196,7 @@ function compressionChildren(parent: number): number[] {
 			const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
 			// Fields after the command name (which may hold spaces): state, ppid, ...
 			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-			return ppid === parent && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('compress-child.js');
+			return ppid === parent && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('compress/child.js');
 		} catch {
 			return false;
 		}

@@ -8,7 +8,7 @@ import {archivesOf, linesOf, logFiles, readLog, readLogFile} from '../helpers/fi
 import {checkInterleaved, numberedLine, numberedLines} from '../helpers/lines.js';
 import {poll} from '../helpers/poll.js';
 import {rotlog} from '../helpers/rotlog.js';
-import {isLockHeld} from '../../src/lock.js';
+import {isLockHeld} from '../../src/log/lock.js';
 import {tempDir} from '../helpers/temp.js';
 
 type Writer = ReturnType<typeof rotlog>;

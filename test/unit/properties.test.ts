@@ -3,10 +3,10 @@
 // else; periods hold their instant, are aligned, and never go back in time.
 import test from 'ava';
 import fc from 'fast-check';
-import {archiveExtensions, findArchives, planRotation} from '../../src/archive.js';
-import {LineFramer} from '../../src/framing.js';
-import {LineMerge} from '../../src/sources/merge.js';
-import {dayNumber, type Interval, periodKey, periodOf, wallClock} from '../../src/period.js';
+import {archiveExtensions, findArchives, planRotation} from '../../src/decide/numbered-names.js';
+import {LineFramer} from '../../src/input/framing.js';
+import {LineMerge} from '../../src/input/merge.js';
+import {dayNumber, type Interval, periodKey, periodOf, wallClock} from '../../src/decide/period.js';
 
 const newline = 0x0a;
 

@@ -1,0 +1,748 @@
+// Background compression and the swap-in of the finished archive (issue 3).
+//
+// The protocol, step by step (each step can be resumed by `recoverLeftovers` after a crash):
+//  0. queue   (the writer, under the log's lock, right after the rotation that made the raw
+//             archive): note its inode and hand it to a compression child, a long-lived process
+//             at a lower priority that takes archives one at a time as it frees up.
+//  1. claim   (the child, under the log's lock): find the raw archive by inode, open it, create
+//             the hidden temp `.BASE.compress.INODE` next to it (O_EXCL, O_NOFOLLOW, the raw
+//             archive's mode) and take a kernel lock on it. The lock marks the temp as live; the
+//             kernel drops it when its holder dies, which makes it an orphan.
+//  2. compress (the child, no lock): raw -> temp, then fsync the temp.
+//  3. swap    (under the log's lock): find the raw archive's current name R by its inode (rotations
+//             shift numbered names meanwhile); rename the temp to R + extension. If R is gone
+//             (retention deleted it) or R already has a compressed copy, discard the temp.
+//  4. fsync the directory (no lock), so the compressed name is durable.
+//  5. drop    (under the log's lock): find R by inode again and unlink it, if R + extension is ours.
+// A reader never sees a partial archive under a final name, and the raw data goes only once its
+// compressed copy is durable.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {type ChildProcess, spawn} from 'node:child_process';
+import {kernelLock} from '../log/kernel-lock.js';
+import {archiveExtensions, extensionOf} from '../decide/numbered-names.js';
+import {archiveGroups, type ArchiveOptions} from '../log/archives.js';
+import type {Codec} from './codecs.js';
+import {errnoCode, systemReason} from '../errors.js';
+import {stepDone} from '../log/faults.js';
+import {FileLock, isLockHeld} from '../log/lock.js';
+
+/** What a compression child is sent per archive, one JSON line on its stdin. */
+export type Job = {
+	codec: Codec;
+	file: string;
+	lockPath: string;
+	/** The raw archive's inode: its identity while its name shifts. */
+	ino: number;
+	/** The raw archive's path when it was queued (for messages). */
+	raw: string;
+};
+
+/** A job the child has claimed: its temp exists and is locked. */
+export type ClaimedJob = Job & {temp: string};
+
+/**
+ * What the compression child prints, one line per job, in order: `compressed INODE` (the
+ * compressed archive's inode), `discarded` (gone, or compressed by another process), `busy` (a
+ * live process is compressing it) or `failed` (kept raw; the child said why on stderr).
+ */
+export type JobStatus = 'compressed' | 'discarded' | 'busy' | 'failed';
+
+/**
+ * How much the writer outranks compression: nice 19 against the writer's 0, so that CFS gives a
+ * compression sharing a core with a writer about 1.5% of it (nice 10 took 10%: the writer's pipe
+ * slowed by as much); with the writer idle the compression takes the whole core.
+ */
+export const compressionNiceness = 19;
+
+const tempMarker = '.compress.';
+
+/** The temp file's name for the raw archive with inode `ino`: hidden, never starting with `base`. */
+export function tempName(base: string, ino: number): string {
+	return `.${base}${tempMarker}${ino}`;
+}
+
+/** The inode a temp name belongs to, or undefined when `name` is not one of `base`'s temps. */
+export function tempInode(base: string, name: string): number | undefined {
+	const prefix = `.${base}${tempMarker}`;
+	if (!name.startsWith(prefix)) {
+		return undefined;
+	}
+
+	const digits = name.slice(prefix.length);
+	return /^\d+$/.test(digits) ? Number(digits) : undefined;
+}
+
+/**
+ * The current name of the archive with inode `ino` among `base`'s files, or undefined when it is
+ * gone. Any `BASE.*` name qualifies, so numbered and date-named archives are found alike; raw
+ * archives, or with `compressed` the compressed ones.
+ */
+export function findByInode(directory: string, base: string, ino: number, compressed = false): string | undefined {
+	for (const name of fs.readdirSync(directory)) {
+		if (!name.startsWith(`${base}.`) || (extensionOf(name) !== '') !== compressed) {
+			continue;
+		}
+
+		const stats = fs.lstatSync(path.join(directory, name), {throwIfNoEntry: false});
+		if (stats?.isFile() && stats.ino === ino) {
+			return name;
+		}
+	}
+
+	return undefined;
+}
+
+/** The compressed copies of archive `name` that exist now. */
+export function compressedCopies(directory: string, name: string): string[] {
+	return archiveExtensions
+		.map(extension => `${name}${extension}`)
+		.filter(copy => fs.existsSync(path.join(directory, copy)));
+}
+
+const tempFlags = fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+const rawFlags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW;
+
+/**
+ * Removes the temp at `temp` if nobody holds its lock (its writer died); true when it is gone.
+ * Run under the log's lock, so that no claim can create a new temp of the same name meanwhile.
+ */
+export function removeOrphan(temp: string): boolean {
+	let fd: number;
+	try {
+		fd = fs.openSync(temp, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
+	} catch (error) {
+		// Something planted at a temp name (a symlink: ELOOP) is never followed; the name itself goes.
+		if (errnoCode(error) === 'ELOOP' && fs.lstatSync(temp, {throwIfNoEntry: false})?.isSymbolicLink()) {
+			fs.unlinkSync(temp);
+			return true;
+		}
+
+		return errnoCode(error) === 'ENOENT';
+	}
+
+	try {
+		if (!kernelLock.tryLock(fd)) {
+			return false;
+		}
+
+		fs.unlinkSync(temp);
+		return true;
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+/** A raw archive claimed for compression: the raw open for reading, the temp created and locked. */
+export type Claim = {raw: string; ino: number; rawFd: number; temp: string; tempFd: number};
+
+/**
+ * Step 1, under the log's lock: claims the raw archive at `raw` unless a live temp already claims
+ * it (then undefined). `expectedIno`, when given, must still be the raw's inode.
+ */
+export function claimLocked(raw: string, base: string, expectedIno?: number): Claim | undefined {
+	const rawFd = fs.openSync(raw, rawFlags);
+	try {
+		const stats = fs.fstatSync(rawFd);
+		if (!stats.isFile() || (expectedIno !== undefined && stats.ino !== expectedIno)) {
+			fs.closeSync(rawFd);
+			return undefined;
+		}
+
+		const temp = path.join(path.dirname(raw), tempName(base, stats.ino));
+		const tempFd = createTemp(temp, stats.mode & 0o7777);
+		if (tempFd === undefined) {
+			fs.closeSync(rawFd);
+			return undefined;
+		}
+
+		const claim = {raw, ino: stats.ino, rawFd, temp, tempFd};
+		stepDone('claim');
+		return claim;
+	} catch (error) {
+		fs.closeSync(rawFd);
+		throw error;
+	}
+}
+
+function createTemp(temp: string, mode: number): number | undefined {
+	for (let attempt = 0; attempt < 2; attempt++) {
+		let fd: number;
+		try {
+			fd = fs.openSync(temp, tempFlags, mode);
+		} catch (error) {
+			// An orphan of a killed compression (or of a reused inode) blocks the name: clear it once.
+			if (errnoCode(error) === 'EEXIST' && attempt === 0 && removeOrphan(temp)) {
+				continue;
+			}
+
+			if (errnoCode(error) === 'EEXIST') {
+				return undefined;
+			}
+
+			throw error;
+		}
+
+		if (!kernelLock.tryLock(fd)) {
+			fs.closeSync(fd);
+			return undefined;
+		}
+
+		fs.fchmodSync(fd, mode);
+		return fd;
+	}
+
+	return undefined;
+}
+
+export type SwapResult = 'compressed' | 'discarded';
+
+/**
+ * Steps 3 to 5 for a finished, fsynced temp; run by the compression child. `beforeDrop` is a
+ * test hook that runs between the rename and the raw archive's removal.
+ */
+export async function swapIn(job: ClaimedJob, tempFd: number, lock: FileLock, beforeDrop?: () => Promise<void>): Promise<SwapResult> {
+	const directory = path.dirname(job.file);
+	const base = path.basename(job.file);
+	let finalName: string | undefined;
+	lock.acquire();
+	try {
+		const current = findByInode(directory, base, job.ino);
+		if (current !== undefined && compressedCopies(directory, current).length === 0) {
+			finalName = `${current}${job.codec.extension}`;
+			fs.renameSync(job.temp, path.join(directory, finalName));
+			stepDone('compress');
+		}
+	} catch (error) {
+		fs.rmSync(job.temp, {force: true});
+		throw error;
+	} finally {
+		lock.release();
+	}
+
+	if (finalName === undefined) {
+		// Retention deleted the archive meanwhile, or another process compressed it first.
+		fs.rmSync(job.temp, {force: true});
+		return 'discarded';
+	}
+
+	fsyncDirectory(directory);
+	stepDone('compress');
+	await beforeDrop?.();
+	dropRaw(directory, base, job.ino, fs.fstatSync(tempFd).ino, lock);
+	stepDone('compress');
+	return 'compressed';
+}
+
+export function fsyncDirectory(directory: string): void {
+	const fd = fs.openSync(directory, fs.constants.O_RDONLY);
+	try {
+		fs.fsyncSync(fd);
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+/**
+ * Step 5: unlinks the raw archive `ino` if a durable compressed copy sits next to it (`copyIno`:
+ * that copy's inode, when the caller made it; otherwise any compressed copy counts).
+ */
+function dropRaw(directory: string, base: string, ino: number, copyIno: number | undefined, lock: FileLock): boolean {
+	lock.acquire();
+	try {
+		const current = findByInode(directory, base, ino);
+		if (current === undefined) {
+			return false;
+		}
+
+		const copy = compressedCopies(directory, current).find(name => copyIno === undefined || fs.statSync(path.join(directory, name)).ino === copyIno);
+		if (copy === undefined) {
+			return false;
+		}
+
+		fs.unlinkSync(path.join(directory, current));
+		return true;
+	} finally {
+		lock.release();
+	}
+}
+
+export type CompressorOptions = {
+	file: string;
+	lockPath: string;
+	/** Undefined: compress nothing, only clean up what killed compressions left. */
+	codec: Codec | undefined;
+	/** Compressions running at once; default one per core. */
+	concurrency?: number;
+	/** How archives are named (numbered by default), to find raw ones left behind. */
+	naming?: ArchiveOptions | undefined;
+	/** Told of each archive this compressor made final: compressed, or kept raw after a failure. */
+	onFinal?: ((archive: string) => void) | undefined;
+};
+
+/** What a recovery (and the compressions it started) did, by file name. */
+export type RecoveryReport = {
+	/** Raw archives now compressed. */
+	compressed: string[];
+	/** Raw archives removed because a compressed copy already existed. */
+	removedRaws: string[];
+	/** Orphaned temp files removed. */
+	removedTemps: string[];
+	/** Raw archives whose compression failed (kept uncompressed; the reason went to stderr). */
+	failed: string[];
+	/** Raw archives that a live process is compressing now, left alone. */
+	busy: string[];
+};
+
+const childScript = fileURLToPath(new URL('child.js', import.meta.url));
+
+/** A raw archive waiting for a child, known by inode (its name shifts with rotations). */
+type Pending = {ino: number; raw: string};
+
+/** A compression child: long-lived while there is work, one archive at a time. */
+type Child = {process: ChildProcess; job: Pending | undefined; output: string; ending: boolean};
+
+/**
+ * Hands raw archives to compression children, at most `concurrency` at once, and repairs what
+ * killed compressions left behind. One per writer process; `drain()` waits for everything started.
+ *
+ * A child is a Node process started once and fed archives one at a time over its stdin while the
+ * queue has any: start-up (about 0.2 s of CPU for Node) is paid once per burst of rotations, not
+ * per archive, and a child that frees up takes the next archive, so no core idles while another
+ * child still has a backlog. When the queue is empty the idle children are told to end.
+ */
+export class Compressor {
+	readonly report: RecoveryReport = {compressed: [], removedRaws: [], removedTemps: [], failed: [], busy: []};
+	private readonly queue: Pending[] = [];
+	private readonly children = new Set<Child>();
+	/** Recovery steps waiting for a disk flush. */
+	private readonly background = new Set<Promise<void>>();
+	private readonly failedInodes = new Set<number>();
+	private readonly concurrency: number;
+	private readonly directory: string;
+	private readonly base: string;
+	private lock: FileLock | undefined;
+	private scanPending = false;
+	private idle: Array<() => void> = [];
+
+	constructor(private readonly options: CompressorOptions) {
+		this.concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());
+		this.directory = path.dirname(options.file);
+		this.base = path.basename(options.file);
+	}
+
+	/**
+	 * Called under the log's lock right after a rotation made `archive`: note its inode (one stat)
+	 * for a child, and look for leftovers once the lock is released.
+	 */
+	archived(archive: string): void {
+		if (this.options.codec !== undefined) {
+			try {
+				const stats = fs.lstatSync(archive);
+				if (stats.isFile()) {
+					this.enqueue({ino: stats.ino, raw: archive});
+				}
+			} catch (error) {
+				warn(`cannot compress '${archive}': ${systemReason(error)}; kept uncompressed`);
+			}
+		}
+
+		if (!this.scanPending) {
+			this.scanPending = true;
+			setImmediate(() => {
+				this.scanPending = false;
+				this.recoverLeftovers();
+				this.pump();
+			});
+		}
+	}
+
+	/** Resolves once no compression is pending or running. */
+	async drain(): Promise<void> {
+		if (this.isIdle()) {
+			return;
+		}
+
+		return new Promise(resolve => {
+			this.idle.push(resolve);
+		});
+	}
+
+	/** Tells every child to end once its archive is done (they are idle after drain()). */
+	close(): void {
+		for (const child of this.children) {
+			this.end(child);
+		}
+
+		this.lock?.close();
+		this.lock = undefined;
+	}
+
+	/**
+	 * Finishes or removes what killed compressions left: orphaned temps (nobody holds their lock)
+	 * are removed, a raw archive next to its compressed copy is removed once that copy is fsynced,
+	 * and other raw archives are queued for compression (when this compressor has a codec).
+	 */
+	recoverLeftovers(): void {
+		try {
+			this.scan();
+		} catch (error) {
+			warn(`cannot recover compressions in '${this.directory}': ${systemReason(error)}`);
+		}
+	}
+
+	private enqueue(pending: Pending): void {
+		const known = (each: Pending | undefined) => each?.ino === pending.ino;
+		if (this.failedInodes.has(pending.ino) || this.queue.some(known) || [...this.children].some(child => known(child.job))) {
+			return;
+		}
+
+		this.queue.push(pending);
+	}
+
+	private scan(): void {
+		const names = fs.readdirSync(this.directory);
+		const temps = new Map<number, string>();
+		for (const name of names) {
+			const ino = tempInode(this.base, name);
+			if (ino !== undefined) {
+				temps.set(ino, path.join(this.directory, name));
+			}
+		}
+
+		const present = new Set(names);
+		const duplicates: Array<{ino: number; copy: string; name: string}> = [];
+		const unclaimed: Array<{ino: number; name: string}> = [];
+		// Raw archives under the naming in use, numbered or dated.
+		const raws = archiveGroups(this.base, this.options.naming ?? {}, names).flat().filter(name => extensionOf(name) === '');
+		for (const name of raws) {
+			const stats = fs.lstatSync(path.join(this.directory, name), {throwIfNoEntry: false});
+			if (!stats?.isFile()) {
+				continue;
+			}
+
+			const copy = archiveExtensions.map(extension => `${name}${extension}`).find(candidate => present.has(candidate));
+			if (copy !== undefined) {
+				duplicates.push({ino: stats.ino, copy, name});
+			} else if (this.options.codec !== undefined && !this.failedInodes.has(stats.ino)) {
+				unclaimed.push({ino: stats.ino, name});
+			}
+		}
+
+		// Temps that are live now (their holder probes as locked) need nothing; others are rechecked under the lock.
+		const suspects = [...temps.values()].filter(temp => !isLocked(temp));
+		const ours = new Set([...this.children].flatMap(child => (child.job === undefined ? [] : [child.job.ino])));
+		for (const {ino, name} of unclaimed) {
+			const temp = temps.get(ino);
+			if (temp !== undefined && !suspects.includes(temp)) {
+				// A live compression: another process's, or one of our children's.
+				if (!ours.has(ino)) {
+					this.report.busy.push(name);
+				}
+			} else {
+				// The child claims it under the lock, and finds it by inode then.
+				this.enqueue({ino, raw: path.join(this.directory, name)});
+			}
+		}
+
+		if (duplicates.length > 0) {
+			const finishing = this.dropDuplicates(duplicates)
+				.catch((error: unknown) => {
+					warn(`cannot recover compressions in '${this.directory}': ${systemReason(error)}`);
+				})
+				.finally(() => {
+					this.background.delete(finishing);
+					this.pump();
+				});
+			this.background.add(finishing);
+		}
+
+		if (suspects.length === 0) {
+			return;
+		}
+
+		const lock = this.lockFile();
+		lock.acquire();
+		try {
+			for (const temp of suspects) {
+				if (removeOrphan(temp)) {
+					this.report.removedTemps.push(path.basename(temp));
+				}
+			}
+		} finally {
+			lock.release();
+		}
+	}
+
+	/**
+	 * A raw archive next to its compressed copy: a compression was killed between its rename and
+	 * its unlink, or a live one is about to unlink. The copy and the directory are fsynced first (on
+	 * the thread pool: a writer's thread never waits for a disk flush), then the raw goes.
+	 */
+	private async dropDuplicates(duplicates: Array<{ino: number; copy: string; name: string}>): Promise<void> {
+		for (const {copy} of duplicates) {
+			await fsyncFile(path.join(this.directory, copy));
+		}
+
+		await fsyncFile(this.directory);
+		const lock = this.lockFile();
+		lock.acquire();
+		try {
+			for (const {ino, name} of duplicates) {
+				const current = findByInode(this.directory, this.base, ino);
+				if (current !== undefined && compressedCopies(this.directory, current).length > 0) {
+					fs.unlinkSync(path.join(this.directory, current));
+					this.report.removedRaws.push(name);
+				}
+			}
+		} finally {
+			lock.release();
+		}
+	}
+
+	/**
+	 * Gives each idle child the next archive, starting children up to `concurrency` while archives
+	 * wait; with nothing left to give, tells the idle children to end.
+	 */
+	pump(): void {
+		while (this.queue.length > 0) {
+			const child = [...this.children].find(each => each.job === undefined && !each.ending)
+				?? (this.children.size < this.concurrency ? this.startChild() : undefined);
+			if (child === undefined) {
+				break;
+			}
+
+			this.send(child, this.queue.shift()!);
+		}
+
+		if (this.queue.length === 0) {
+			for (const child of this.children) {
+				if (child.job === undefined) {
+					this.end(child);
+				}
+			}
+		}
+
+		if (this.isIdle()) {
+			const waiting = this.idle;
+			this.idle = [];
+			for (const resolve of waiting) {
+				resolve();
+			}
+		}
+	}
+
+	private isIdle(): boolean {
+		return this.queue.length === 0 && ![...this.children].some(child => child.job !== undefined) && this.background.size === 0 && !this.scanPending;
+	}
+
+	/**
+	 * Starts a child (undefined when it cannot be started: the archive waiting for it is then kept
+	 * raw). Starting blocks this thread until the child has exec'd Node, a few milliseconds, once
+	 * per child.
+	 */
+	private startChild(): Child | undefined {
+		let spawned: ChildProcess;
+		try {
+			// --expose-gc: the child collects after each archive, so its peak memory stays that of one.
+			spawned = spawn(process.execPath, ['--expose-gc', childScript], {stdio: ['pipe', 'pipe', 'inherit']});
+		} catch (error) {
+			this.failQueued(systemReason(error));
+			return undefined;
+		}
+
+		try {
+			// Lower it at once, so that even Node's start-up in the child yields to the writer.
+			if (spawned.pid !== undefined) {
+				os.setPriority(spawned.pid, compressionNiceness);
+			}
+		} catch {
+			// Exited already, or not permitted: the child lowers itself too.
+		}
+
+		const child: Child = {process: spawned, job: undefined, output: '', ending: false};
+		this.children.add(child);
+		// A child that died leaves its stdin broken: its exit says what happened.
+		spawned.stdin?.on('error', () => undefined);
+		spawned.stdout?.setEncoding('utf8');
+		spawned.stdout?.on('data', (text: string) => {
+			child.output += text;
+			let newline = child.output.indexOf('\n');
+			while (newline !== -1) {
+				const line = child.output.slice(0, newline);
+				child.output = child.output.slice(newline + 1);
+				const job = child.job;
+				if (job !== undefined) {
+					child.job = undefined;
+					this.settle(job, line);
+				}
+
+				newline = child.output.indexOf('\n');
+			}
+
+			this.pump();
+		});
+		let gone = false;
+		const exited = (why: string) => {
+			if (gone) {
+				return;
+			}
+
+			gone = true;
+			this.children.delete(child);
+			const job = child.job;
+			child.job = undefined;
+			if (job !== undefined) {
+				this.settle(job, undefined, why);
+			}
+
+			this.pump();
+		};
+
+		spawned.once('error', error => {
+			exited(systemReason(error));
+		});
+		spawned.once('close', (_code, signal) => {
+			exited(`compressor killed by ${signal ?? 'an error'}`);
+		});
+		return child;
+	}
+
+	private send(child: Child, pending: Pending): void {
+		child.job = pending;
+		const job: Job = {codec: this.options.codec!, file: this.options.file, lockPath: this.options.lockPath, ino: pending.ino, raw: pending.raw};
+		child.process.stdin?.write(`${JSON.stringify(job)}\n`);
+	}
+
+	/** No more archives for this child: it finishes the one it has, if any, and exits. */
+	private end(child: Child): void {
+		if (!child.ending) {
+			child.ending = true;
+			child.process.stdin?.end();
+		}
+	}
+
+	/** No child could be started: every queued archive is kept raw, said once each. */
+	private failQueued(why: string): void {
+		for (const pending of this.queue.splice(0)) {
+			this.settle(pending, undefined, why);
+		}
+	}
+
+	/** What became of an archive: `line` is the child's status, undefined when it died first. */
+	private settle(pending: Pending, line: string | undefined, why?: string): void {
+		const name = path.basename(pending.raw);
+		const [status, inode] = (line ?? '').split(' ');
+		switch (status as JobStatus) {
+			case 'compressed': {
+				this.report.compressed.push(name);
+				this.announce(Number(inode), true);
+				return;
+			}
+
+			case 'discarded': {
+				return;
+			}
+
+			case 'busy': {
+				this.report.busy.push(name);
+				return;
+			}
+
+			default: {
+				this.failedInodes.add(pending.ino);
+				this.report.failed.push(name);
+				if (status !== 'failed') {
+					// The child could not say so itself: it never started, or a signal killed it.
+					warn(`cannot compress '${pending.raw}': ${why ?? 'the compressor stopped'}; kept uncompressed`);
+					this.withLock(() => removeOrphan(path.join(this.directory, tempName(this.base, pending.ino))));
+				}
+
+				this.announce(pending.ino, false);
+			}
+		}
+	}
+
+	/** Tells onFinal the archive's current name (rotations may have shifted it meanwhile). */
+	private announce(ino: number, compressed: boolean): void {
+		if (this.options.onFinal === undefined) {
+			return;
+		}
+
+		const name = findByInode(this.directory, this.base, ino, compressed);
+		if (name !== undefined) {
+			this.options.onFinal(path.join(this.directory, name));
+		}
+	}
+
+	private lockFile(): FileLock {
+		this.lock ??= new FileLock(this.options.lockPath);
+		return this.lock;
+	}
+
+	private withLock<T>(action: () => T): T | undefined {
+		try {
+			const lock = this.lockFile();
+			lock.acquire();
+			try {
+				return action();
+			} finally {
+				lock.release();
+			}
+		} catch {
+			return undefined;
+		}
+	}
+}
+
+/** True when somebody holds the kernel lock on `file` (false also when it is gone or unreadable). */
+function isLocked(file: string): boolean {
+	try {
+		return isLockHeld(file) ?? false;
+	} catch {
+		return false;
+	}
+}
+
+/** Fsyncs `file` (or a directory) on the thread pool, if it still exists: retention may have deleted it. */
+async function fsyncFile(file: string): Promise<void> {
+	let handle: fs.promises.FileHandle;
+	try {
+		handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+	} catch (error) {
+		if (errnoCode(error) === 'ENOENT') {
+			return;
+		}
+
+		throw error;
+	}
+
+	try {
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+}
+
+export function warn(message: string): void {
+	process.stderr.write(`rotlog: ${message}\n`);
+}
+
+/**
+ * Crash recovery for `rotlog check` and tests: removes orphaned temps and raw archives that already
+ * have a compressed copy, compresses the other raw archives with `codec` (none: leaves them), and
+ * waits for those compressions. Live compressions of other processes are left alone.
+ */
+export async function recoverCompressions(options: CompressorOptions): Promise<RecoveryReport> {
+	const compressor = new Compressor(options);
+	try {
+		compressor.recoverLeftovers();
+		compressor.pump();
+		await compressor.drain();
+		return compressor.report;
+	} finally {
+		compressor.close();
+	}
+}

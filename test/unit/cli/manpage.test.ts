@@ -1,0 +1,96 @@
+// The man page is the contract: every option the parser knows must be documented under OPTIONS
+// and shown by --help, and man/rotlog.1 must be what man/rotlog.1.md generates today.
+import fs from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import test from 'ava';
+import {execa} from 'execa';
+import type {Options} from 'yargs';
+import {buildParser, commandOptions} from '../../../src/cli/parser.js';
+
+// This file runs from dist/test/unit/.
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const manPath = `${root}man/rotlog.1`;
+const rotlog = `${root}bin/rotlog`;
+
+/** The part of yargs' getOptions() used here; @types/yargs does not declare that method. */
+type ParserOptions = {key: Record<string, unknown>; alias: Record<string, string[]>};
+
+/** The commands whose --help is checked, with the option table each takes. */
+const commands: Array<[string[], Record<string, Options>]> = [
+	[[], commandOptions.write],
+	[['rotate'], commandOptions.maintenance],
+	[['check'], commandOptions.maintenance],
+	[['status'], commandOptions.status],
+	[['cat'], commandOptions.cat],
+];
+
+function spelled(names: string[]): string[] {
+	return [...new Set(names)].map(name => (name.length === 1 ? `-${name}` : `--${name}`));
+}
+
+/** A table's options and their aliases. */
+function tableOptions(table: Record<string, Options>): string[] {
+	return spelled(Object.entries(table).flatMap(([name, option]) => (typeof option.alias === 'string' ? [name, option.alias] : [name])));
+}
+
+/** Every command's options, plus what yargs adds at the top level (help, -h, version). */
+function knownOptions(): string[] {
+	const parser = buildParser([], () => undefined) as unknown as {getOptions(): ParserOptions};
+	const top = parser.getOptions();
+	const names = [...Object.keys(top.key)];
+	for (const aliases of Object.values(top.alias)) {
+		names.push(...aliases);
+	}
+
+	return [...new Set([...spelled(names), ...commands.flatMap(([, table]) => tableOptions(table))])];
+}
+
+/** Roff source as plain text: font changes and `\|` dropped, escaped hyphens and dots restored. */
+function plain(roff: string): string {
+	return roff.replaceAll(/\\f[BIRP]|\\\|/g, '').replaceAll(String.raw`\-`, '-').replaceAll(String.raw`\.`, '.');
+}
+
+/** The `.SS` headings of the man page's OPTIONS section, as plain text. */
+function optionHeadings(roff: string): string[] {
+	const lines = plain(roff).split('\n');
+	const start = lines.findIndex(line => /^\.SH "?OPTIONS"?$/.test(line));
+	const end = lines.findIndex((line, index) => index > start && line.startsWith('.SH '));
+	return lines.slice(start, end).filter(line => line.startsWith('.SS ')).map(line => line.slice(4));
+}
+
+function mentions(text: string, option: string): boolean {
+	return new RegExp(`(^|[^-\\w])${option}(?![-\\w])`).test(text);
+}
+
+test('the option list this test checks holds the write options, --help, -h and --version', t => {
+	// Guards the test itself: read from the parser wrongly, an empty list would pass every check below.
+	const options = knownOptions();
+	for (const option of [...Object.keys(commandOptions.write).map(name => `--${name}`), '--verbose', '-f', '--help', '-h', '--version']) {
+		t.true(options.includes(option), `${option} not found in the parser`);
+	}
+});
+
+test('every option the parser knows has its own heading under OPTIONS in man/rotlog.1', t => {
+	const headings = optionHeadings(fs.readFileSync(manPath, 'utf8'));
+	t.true(headings.length > 0, 'no .SS headings found under .SH OPTIONS');
+	for (const option of knownOptions()) {
+		t.true(headings.some(heading => mentions(heading, option)), `${option} is not documented under OPTIONS in man/rotlog.1`);
+	}
+
+	t.true(headings.includes('FILE'), 'the FILE positional is not documented under OPTIONS');
+});
+
+test('every option of each command is shown by that command\'s --help', async t => {
+	for (const [command, table] of commands) {
+		const {stdout} = await execa(rotlog, [...command, '--help']);
+		for (const option of [...tableOptions(table), '--help', '--version']) {
+			t.true(mentions(stdout, option), `${option} is missing from rotlog ${command.join(' ')} --help`);
+		}
+	}
+});
+
+test('man/rotlog.1 is up to date with man/rotlog.1.md (npm run man)', async t => {
+	// The same command `npm run man` redirects into man/rotlog.1; its date is pinned in package.json.
+	const {stdout} = await execa('npm', ['run', '--silent', 'man:render'], {cwd: root, stripFinalNewline: false});
+	t.is(stdout, fs.readFileSync(manPath, 'utf8'), 'man/rotlog.1 differs from man/rotlog.1.md: run npm run man');
+});

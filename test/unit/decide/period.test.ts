@@ -1,0 +1,163 @@
+import process from 'node:process';
+import test from 'ava';
+import {execa} from 'execa';
+import {UsageError} from '../../../src/errors.js';
+import {type Interval, parseDuration, parseInterval, PeriodTracker, periodKey, periodOf, rotationDue, type RotationReason, type Zone} from '../../../src/decide/period.js';
+
+const at = (iso: string) => Date.parse(iso);
+const interval = (spec: string) => parseInterval('interval', spec);
+const hours = (ms: number) => ms / 3_600_000;
+
+test('parseInterval accepts counts with units and the named intervals', t => {
+	const table: Array<[string, Interval]> = [
+		['2s', {unit: 'second', count: 2, ms: 2000}],
+		['15m', {unit: 'minute', count: 15, ms: 900_000}],
+		['6h', {unit: 'hour', count: 6, ms: 21_600_000}],
+		['hourly', {unit: 'hour', count: 1, ms: 3_600_000}],
+		['3d', {unit: 'day', count: 3}],
+		['daily', {unit: 'day', count: 1}],
+		['Weekly', {unit: 'week'}],
+		['monthly', {unit: 'month'}],
+	];
+	for (const [spec, expected] of table) {
+		t.deepEqual(interval(spec), expected, spec);
+	}
+});
+
+test('parseInterval names the bad value in one line', t => {
+	for (const spec of ['', 'x', '0s', '1.5h', '-1d', '2w', '5', 'yearly', '1000000s']) {
+		const error = t.throws(() => interval(spec), {instanceOf: UsageError});
+		t.true(error.message.startsWith(`invalid --interval '${spec}': `), error.message);
+		t.false(error.message.includes('\n'));
+	}
+});
+
+test('parseDuration: fixed lengths for --max-age', t => {
+	const table: Array<[string, number]> = [['90s', 90_000], ['30m', 1_800_000], ['12h', 43_200_000], ['7d', 604_800_000], ['2w', 1_209_600_000], ['1.5h', 5_400_000]];
+	for (const [spec, ms] of table) {
+		t.is(parseDuration('max-age', spec), ms, spec);
+	}
+
+	for (const spec of ['7', 'd', '0d', '7y', '-1h']) {
+		t.throws(() => parseDuration('max-age', spec), {instanceOf: UsageError, message: new RegExp(`^invalid --max-age '${spec}': `)});
+	}
+});
+
+// [interval, zone, instant, start, end]: every row checked both ways round the boundary.
+const periods: Array<[string, Zone, string, string, string]> = [
+	// Seconds, minutes and hours: multiples of the interval since the epoch, in any zone.
+	['2s', 'UTC', '2026-11-26T18:43:27.999Z', '2026-11-26T18:43:26Z', '2026-11-26T18:43:28Z'],
+	['2s', 'Europe/Berlin', '2026-11-26T18:43:28.000Z', '2026-11-26T18:43:28Z', '2026-11-26T18:43:30Z'],
+	['15m', 'America/New_York', '2026-11-26T10:07:00Z', '2026-11-26T10:00:00Z', '2026-11-26T10:15:00Z'],
+	['6h', 'UTC', '2026-11-26T13:00:00Z', '2026-11-26T12:00:00Z', '2026-11-26T18:00:00Z'],
+	// A zone half an hour off UTC sees epoch-aligned hours begin at :30.
+	['hourly', 'Asia/Kolkata', '2026-02-14T12:10:00Z', '2026-02-14T12:00:00Z', '2026-02-14T13:00:00Z'],
+	// Days: local midnight.
+	['daily', 'UTC', '2026-11-26T18:00:00Z', '2026-11-26T00:00:00Z', '2026-11-27T00:00:00Z'],
+	['daily', 'Asia/Kolkata', '2026-11-26T18:30:00Z', '2026-11-26T18:30:00Z', '2026-11-27T18:30:00Z'],
+	['daily', 'Asia/Kolkata', '2026-11-26T18:29:59.999Z', '2026-11-25T18:30:00Z', '2026-11-26T18:30:00Z'],
+	// 23-hour and 25-hour days across DST changes.
+	['daily', 'Europe/Berlin', '2026-03-29T12:00:00Z', '2026-03-28T23:00:00Z', '2026-03-29T22:00:00Z'],
+	['daily', 'Europe/Berlin', '2026-10-25T12:00:00Z', '2026-10-24T22:00:00Z', '2026-10-25T23:00:00Z'],
+	['daily', 'America/New_York', '2026-03-08T12:00:00Z', '2026-03-08T05:00:00Z', '2026-03-09T04:00:00Z'],
+	['daily', 'America/New_York', '2026-11-01T12:00:00Z', '2026-11-01T04:00:00Z', '2026-11-02T05:00:00Z'],
+	// Lord Howe shifts by 30 minutes: a 24.5-hour day.
+	['daily', 'Australia/Lord_Howe', '2026-04-05T12:00:00Z', '2026-04-04T13:00:00Z', '2026-04-05T13:30:00Z'],
+	// Sao Paulo 2018 sprang forward at midnight: that day began at 01:00.
+	['daily', 'America/Sao_Paulo', '2018-11-04T12:00:00Z', '2018-11-04T03:00:00Z', '2018-11-05T02:00:00Z'],
+	// Samoa skipped 2011-12-30 entirely: the 29th is followed by the 31st.
+	['daily', 'Pacific/Apia', '2011-12-29T12:00:00Z', '2011-12-29T10:00:00Z', '2011-12-30T10:00:00Z'],
+	['daily', 'Pacific/Apia', '2011-12-30T11:00:00Z', '2011-12-30T10:00:00Z', '2011-12-31T10:00:00Z'],
+	// Several days: day numbers since 1970-01-01 (local), in multiples of N.
+	['2d', 'UTC', '2026-11-26T12:00:00Z', '2026-11-25T00:00:00Z', '2026-11-27T00:00:00Z'],
+	['2d', 'UTC', '2026-11-27T00:00:00Z', '2026-11-27T00:00:00Z', '2026-11-29T00:00:00Z'],
+	// Weeks: Monday 00:00, here across the end of DST (a 169-hour week).
+	['weekly', 'Europe/Berlin', '2026-10-25T12:00:00Z', '2026-10-18T22:00:00Z', '2026-10-25T23:00:00Z'],
+	['weekly', 'UTC', '2026-11-23T00:00:00Z', '2026-11-23T00:00:00Z', '2026-11-30T00:00:00Z'],
+	// Months: the 1st 00:00; February of a leap year; a month that holds a DST change.
+	['monthly', 'UTC', '2028-02-14T00:00:00Z', '2028-02-01T00:00:00Z', '2028-03-01T00:00:00Z'],
+	['monthly', 'Europe/Berlin', '2026-03-15T00:00:00Z', '2026-02-28T23:00:00Z', '2026-03-31T22:00:00Z'],
+	['monthly', 'America/New_York', '2026-12-31T23:59:59Z', '2026-12-01T05:00:00Z', '2027-01-01T05:00:00Z'],
+];
+
+for (const [spec, zone, instant, start, end] of periods) {
+	test(`periodOf ${spec} in ${zone ?? 'local'} at ${instant}`, t => {
+		const period = periodOf(interval(spec), zone, at(instant));
+		t.is(new Date(period.start).toISOString(), new Date(at(start)).toISOString());
+		t.is(new Date(period.end).toISOString(), new Date(at(end)).toISOString());
+		// The boundaries belong to the right side.
+		const key = periodKey(interval(spec), zone, at(instant));
+		t.is(periodKey(interval(spec), zone, period.start), key);
+		t.true(periodKey(interval(spec), zone, period.start - 1) < key);
+		t.true(periodKey(interval(spec), zone, period.end) > key);
+		t.is(periodKey(interval(spec), zone, period.end - 1), key);
+	});
+}
+
+test('day lengths across the DST changes of a year in Berlin are 23, 24 or 25 hours, and days tile time', t => {
+	const daily = interval('daily');
+	let period = periodOf(daily, 'Europe/Berlin', at('2026-01-01T12:00:00Z'));
+	const lengths = new Map<number, number>();
+	for (let days = 0; days < 365; days++) {
+		const next = periodOf(daily, 'Europe/Berlin', period.end);
+		t.is(next.start, period.end);
+		const length = hours(period.end - period.start);
+		lengths.set(length, (lengths.get(length) ?? 0) + 1);
+		period = next;
+	}
+
+	t.deepEqual([...lengths.entries()].sort(), [[23, 1], [24, 363], [25, 1]]);
+});
+
+test('the local zone honours TZ and agrees with the named zone (child processes)', async t => {
+	// Local time goes through Date, named zones through Intl: two paths that must agree.
+	const cases: Array<[string, string]> = [
+		['daily', '2026-03-29T12:00:00Z'],
+		['daily', '2026-10-25T00:30:00Z'],
+		['weekly', '2026-10-25T12:00:00Z'],
+		['monthly', '2026-03-31T22:30:00Z'],
+		['3d', '2026-11-01T05:00:00Z'],
+	];
+	const script = `
+		import {periodOf, parseInterval} from ${JSON.stringify(new URL('../../../src/decide/period.js', import.meta.url).href)};
+		const cases = ${JSON.stringify(cases)};
+		console.log(JSON.stringify(cases.map(([spec, instant]) => periodOf(parseInterval('interval', spec), undefined, Date.parse(instant)))));`;
+	await Promise.all(['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe'].map(async zone => {
+		const {stdout} = await execa(process.execPath, ['--input-type=module', '-e', script], {env: {TZ: zone}});
+		const expected = cases.map(([spec, instant]) => periodOf(interval(spec), zone, at(instant)));
+		t.deepEqual(JSON.parse(stdout), expected, zone);
+	}));
+});
+
+test('PeriodTracker caches the present period and moves on at its end', t => {
+	const tracker = new PeriodTracker(interval('daily'), 'Europe/Berlin');
+	const morning = at('2026-03-29T06:00:00Z');
+	t.is(tracker.periodAt(morning).start, at('2026-03-28T23:00:00Z'));
+	t.true(tracker.isEarlier(at('2026-03-28T22:59:59.999Z'), morning));
+	t.false(tracker.isEarlier(at('2026-03-28T23:00:00Z'), morning));
+	t.is(tracker.periodAt(at('2026-03-29T22:00:00Z')).start, at('2026-03-29T22:00:00Z'));
+	t.is(tracker.periodAt(morning).start, at('2026-03-28T23:00:00Z'));
+});
+
+test('rotationDue: an earlier period or a full file; never an empty file', t => {
+	const now = at('2026-11-26T12:00:00Z');
+	const daily = {interval: interval('daily'), zone: 'UTC'};
+	const yesterday = at('2026-11-25T23:59:59Z');
+	const table: Array<[{size: number; mtimeMs: number}, Parameters<typeof rotationDue>[1], RotationReason | undefined]> = [
+		[{size: 10, mtimeMs: yesterday}, daily, 'period'],
+		[{size: 0, mtimeMs: yesterday}, daily, undefined],
+		[{size: 10, mtimeMs: at('2026-11-26T00:00:00Z')}, daily, undefined],
+		// Downtime: last written a month ago, first write today rotates.
+		[{size: 10, mtimeMs: at('2026-10-01T00:00:00Z')}, daily, 'period'],
+		// Clock stepped back: FILE from the future is not rotated.
+		[{size: 10, mtimeMs: at('2026-11-27T01:00:00Z')}, daily, undefined],
+		[{size: 100, mtimeMs: now}, {max: 100}, 'size'],
+		[{size: 99, mtimeMs: now}, {max: 100}, undefined],
+		[{size: 100, mtimeMs: yesterday}, {...daily, max: 100}, 'period'],
+		[{size: 0, mtimeMs: now}, {max: 1}, undefined],
+		[{size: 10, mtimeMs: yesterday}, {}, undefined],
+	];
+	for (const [file, rules, expected] of table) {
+		t.is(rotationDue(file, rules, now), expected, JSON.stringify([file, rules]));
+	}
+});
