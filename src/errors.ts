@@ -5,6 +5,11 @@ export class UsageError extends Error {
 	readonly exitCode = 2;
 }
 
+/** The one-line message of a bad option value: `invalid --max 'abc': expected bytes ...`. */
+export function invalidValue(option: string, value: string, why: string): UsageError {
+	return new UsageError(`invalid --${option} '${value}': ${why}`);
+}
+
 /** Something failed while running (I/O, permissions): exit status 1. */
 export class RuntimeFailure extends Error {
 	readonly exitCode = 1;
@@ -53,4 +58,9 @@ export function exitCodeOf(error: unknown): number {
 	}
 
 	return 1;
+}
+
+/** A warning that does not stop the run: one line on stderr in rotlog's voice. */
+export function warn(message: string): void {
+	process.stderr.write(`rotlog: ${message}\n`);
 }

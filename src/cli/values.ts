@@ -1,27 +1,24 @@
 // Pure parsers for option values: text in, a value or a UsageError naming the option and the value.
-import {UsageError} from '../errors.js';
+import {invalidValue} from '../errors.js';
 
 const sizeUnits: Record<string, number> = {'': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4};
 
-function invalid(option: string, value: string, why: string): UsageError {
-	return new UsageError(`invalid --${option} '${value}': ${why}`);
-}
 
 /** '65536', '64K', '1.5G', '10MiB', '512b' -> bytes (binary units). Must be at least 1 byte. */
 export function parseSize(option: string, value: string): number {
 	const match = /^\s*(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:i?b)?|b)?\s*$/i.exec(value);
 	const why = 'expected bytes with an optional K, M, G or T suffix';
 	if (!match) {
-		throw invalid(option, value, why);
+		throw invalidValue(option, value, why);
 	}
 
 	const bytes = Math.floor(Number(match[1]) * (sizeUnits[(match[2] ?? '').toLowerCase()] ?? Number.NaN));
 	if (!Number.isSafeInteger(bytes)) {
-		throw invalid(option, value, why);
+		throw invalidValue(option, value, why);
 	}
 
 	if (bytes < 1) {
-		throw invalid(option, value, 'must be at least 1 byte');
+		throw invalidValue(option, value, 'must be at least 1 byte');
 	}
 
 	return bytes;
@@ -30,12 +27,12 @@ export function parseSize(option: string, value: string): number {
 /** A whole number of at least 0, written in decimal digits only. */
 export function parseCount(option: string, value: string): number {
 	if (!/^\s*\d+\s*$/.test(value)) {
-		throw invalid(option, value, 'expected a whole number of 0 or more');
+		throw invalidValue(option, value, 'expected a whole number of 0 or more');
 	}
 
 	const count = Number(value);
 	if (!Number.isSafeInteger(count)) {
-		throw invalid(option, value, 'too large');
+		throw invalidValue(option, value, 'too large');
 	}
 
 	return count;
@@ -44,7 +41,7 @@ export function parseCount(option: string, value: string): number {
 /** A path option must not be empty. */
 export function parsePath(option: string, value: string): string {
 	if (value.length === 0) {
-		throw invalid(option, value, 'expected a path');
+		throw invalidValue(option, value, 'expected a path');
 	}
 
 	return value;
@@ -54,7 +51,7 @@ export function parsePath(option: string, value: string): string {
 export function parseMode(option: string, value: string): number {
 	const match = /^\s*(?:0o?)?([0-7]{1,4})\s*$/i.exec(value);
 	if (!match) {
-		throw invalid(option, value, 'expected an octal file mode such as 0640');
+		throw invalidValue(option, value, 'expected an octal file mode such as 0640');
 	}
 
 	return Number.parseInt(match[1]!, 8);
@@ -63,7 +60,7 @@ export function parseMode(option: string, value: string): number {
 /** A command line for a hook: the program and its arguments, split on spaces, never a shell. */
 export function parseCommand(option: string, value: string): string {
 	if (value.trim().length === 0) {
-		throw invalid(option, value, 'expected a command');
+		throw invalidValue(option, value, 'expected a command');
 	}
 
 	return value;
@@ -75,5 +72,5 @@ export function parseFlag(option: string, value: string): boolean {
 		return value === 'true';
 	}
 
-	throw invalid(option, value, 'expected true or false');
+	throw invalidValue(option, value, 'expected true or false');
 }

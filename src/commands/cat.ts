@@ -9,7 +9,8 @@ import path from 'node:path';
 import type {Readable, Transform} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import zlib from 'node:zlib';
-import {extensionOf} from '../decide/numbered-names.js';
+import {readNames} from '../log/directory.js';
+import {codecExtensions, extensionOf} from '../decide/extensions.js';
 import {archiveGroups} from '../log/archives.js';
 import {errnoCode, fsFailure, RuntimeFailure, renderError, systemReason} from '../errors.js';
 import {FileLock} from '../log/lock.js';
@@ -94,14 +95,7 @@ function openRead(file: string): number | undefined {
  */
 function archivesOldestFirst(file: string, naming: Naming | undefined) {
 	const directory = path.dirname(file);
-	let names: string[];
-	try {
-		names = fs.readdirSync(directory);
-	} catch (error) {
-		throw fsFailure('read directory', directory, error);
-	}
-
-	return archiveGroups(path.basename(file), {naming}, names).map((group, position) => {
+	return archiveGroups(path.basename(file), {naming}, readNames(directory)).map((group, position) => {
 		const chosen = group.find(name => extensionOf(name) === '') ?? group[0]!;
 		return {index: position + 1, name: path.join(directory, chosen), extension: extensionOf(chosen)};
 	}).reverse();
@@ -122,8 +116,8 @@ function openAll(entries: Array<{name: string; extension: string}>, seen: Set<st
 }
 
 const decompressors: Record<string, (() => Transform) | undefined> = {
-	'.gz': () => zlib.createGunzip(),
-	'.br': () => zlib.createBrotliDecompress(),
+	[codecExtensions.gzip]: () => zlib.createGunzip(),
+	[codecExtensions.brotli]: () => zlib.createBrotliDecompress(),
 };
 
 /** Copies one whole file (decompressed by its suffix) to the output, then closes it. */
@@ -142,7 +136,7 @@ async function copyFile(opened: Opened, out: Output): Promise<void> {
 	// failed with EBADF, and could have closed a reused descriptor number).
 	let owned = false;
 	try {
-		if (opened.extension === '.zst') {
+		if (opened.extension === codecExtensions.zstd) {
 			await copyZstd(opened, sink);
 			return;
 		}

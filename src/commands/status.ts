@@ -2,9 +2,10 @@
 // the writers' lock is held right now. A table for people, --json for scripts.
 import fs from 'node:fs';
 import path from 'node:path';
-import {extensionOf, findArchives} from '../decide/numbered-names.js';
+import {readNames} from '../log/directory.js';
+import {codecExtensions, extensionOf} from '../decide/extensions.js';
+import {findArchives} from '../decide/numbered-names.js';
 import {archiveGroups} from '../log/archives.js';
-import {fsFailure} from '../errors.js';
 import {isLockHeld} from '../log/lock.js';
 import type {Naming} from '../decide/date-names.js';
 
@@ -39,12 +40,7 @@ export type Status = {
 export function collectStatus(file: string, lockPath: string, naming?: Naming): Status {
 	const directory = path.dirname(file);
 	const base = path.basename(file);
-	let names: string[];
-	try {
-		names = fs.readdirSync(directory);
-	} catch (error) {
-		throw fsFailure('read directory', directory, error);
-	}
+	const names = readNames(directory);
 
 	const entries: Array<{name: string; index: number; extension: string; stats: fs.Stats}> = [];
 	const add = (name: string, index: number, extension: string) => {
@@ -73,7 +69,7 @@ export function collectStatus(file: string, lockPath: string, naming?: Naming): 
 			from: older ? older.stats.mtime.toISOString() : null,
 			index: entry.index,
 			extension: entry.extension,
-			uncompressedSize: entry.extension === '.gz' ? gzipSize(path.join(directory, entry.name), entry.stats.size) : null,
+			uncompressedSize: entry.extension === codecExtensions.gzip ? gzipSize(path.join(directory, entry.name), entry.stats.size) : null,
 		};
 	});
 	const current = statuses[0]?.index === 0 ? statuses[0] : null;

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import {compressDescriptor} from './codecs.js';
-import {claimLocked, compressedCopies, compressionNiceness, findByInode, swapIn, type ClaimedJob, type Job, type JobStatus, warn} from './compressor.js';
-import {systemReason} from '../errors.js';
+import {claimLocked, compressedCopies, compressionNiceness, findByInode, swapIn, type ClaimedJob, type Job, type JobStatus} from './compressor.js';
+import {systemReason, warn} from '../errors.js';
 import {stepDone} from '../log/faults.js';
 import {FileLock} from '../log/lock.js';
 

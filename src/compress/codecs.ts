@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import {codecExtensions} from '../decide/extensions.js';
 import {RuntimeFailure, UsageError} from '../errors.js';
 
 export const codecNames = ['gzip', 'brotli', 'zstd', 'none'] as const;
@@ -12,9 +13,9 @@ type CodecInfo = {extension: string; min: number; max: number; defaultLevel: num
 
 /** Levels follow each tool's own scale; brotli defaults to 5 because its 11 is ~20x slower than gzip. */
 export const codecInfo: Record<Exclude<CodecName, 'none'>, CodecInfo> = {
-	gzip: {extension: '.gz', min: 1, max: 9, defaultLevel: 6},
-	brotli: {extension: '.br', min: 0, max: 11, defaultLevel: 5},
-	zstd: {extension: '.zst', min: 1, max: 19, defaultLevel: 3},
+	gzip: {extension: codecExtensions.gzip, min: 1, max: 9, defaultLevel: 6},
+	brotli: {extension: codecExtensions.brotli, min: 0, max: 11, defaultLevel: 5},
+	zstd: {extension: codecExtensions.zstd, min: 1, max: 19, defaultLevel: 3},
 };
 
 /** A codec ready to use: `zstd` says whether node:zlib or the system program does the work. */

@@ -22,10 +22,10 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {type ChildProcess, spawn} from 'node:child_process';
 import {kernelLock} from '../log/kernel-lock.js';
-import {archiveExtensions, extensionOf} from '../decide/numbered-names.js';
+import {archiveExtensions, extensionOf} from '../decide/extensions.js';
 import {archiveGroups, type ArchiveOptions} from '../log/archives.js';
 import type {Codec} from './codecs.js';
-import {errnoCode, systemReason} from '../errors.js';
+import {errnoCode, systemReason, warn} from '../errors.js';
 import {stepDone} from '../log/faults.js';
 import {FileLock, isLockHeld} from '../log/lock.js';
 
@@ -724,10 +724,6 @@ async function fsyncFile(file: string): Promise<void> {
 	} finally {
 		await handle.close();
 	}
-}
-
-export function warn(message: string): void {
-	process.stderr.write(`rotlog: ${message}\n`);
 }
 
 /**

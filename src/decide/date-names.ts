@@ -1,20 +1,18 @@
 // Pure naming of date archives: FILE.<stamp>[.N][.gz|.br|.zst], the stamp being the start of the
 // period the archive's lines belong to. The first archive of a period takes the bare stamp, later
 // ones .1, .2, ...; names never shift, so shippers can track them.
-import {archiveExtensions} from './numbered-names.js';
-import {UsageError} from '../errors.js';
+import {invalidValue} from '../errors.js';
+import {archiveExtensions} from './extensions.js';
+import {escapeRegExp} from './regexp.js';
 import {dayNumber, type Interval, wallClock, type Zone} from './period.js';
 
 export type Naming = {kind: 'numbered'} | {kind: 'date'; format: string};
 
-function invalid(option: string, value: string, why: string): UsageError {
-	return new UsageError(`invalid --${option} '${value}': ${why}`);
-}
 
 export function parseNamingKind(option: string, value: string): 'numbered' | 'date' {
 	const kind = value.trim().toLowerCase();
 	if (kind !== 'numbered' && kind !== 'date') {
-		throw invalid(option, value, 'expected numbered or date');
+		throw invalidValue(option, value, 'expected numbered or date');
 	}
 
 	return kind;
@@ -62,21 +60,21 @@ function tokenize(format: string): Token[] | string {
 export function parseDateFormat(option: string, value: string): string {
 	const tokens = tokenize(value);
 	if (typeof tokens === 'string') {
-		throw invalid(option, value, tokens);
+		throw invalidValue(option, value, tokens);
 	}
 
 	if (!tokens.some(token => 'directive' in token && token.directive !== '%')) {
-		throw invalid(option, value, 'expected at least one of %Y %m %d %H %M %S %j %s');
+		throw invalidValue(option, value, 'expected at least one of %Y %m %d %H %M %S %j %s');
 	}
 
 	// Every directive yields digits: a stamp of digits only ('%s', '%Y%m%d') would read as a
 	// numbered archive index, and numbered rotation would renumber or delete it.
 	if (!tokens.some(token => ('literal' in token ? /\D/.test(token.literal) : token.directive === '%'))) {
-		throw invalid(option, value, 'needs a character other than a digit (such as \'-\'), so that date names never read as numbered archives');
+		throw invalidValue(option, value, 'needs a character other than a digit (such as \'-\'), so that date names never read as numbered archives');
 	}
 
 	if (value.includes('/') || value.includes('\0')) {
-		throw invalid(option, value, 'a name part cannot hold \'/\'');
+		throw invalidValue(option, value, 'a name part cannot hold \'/\'');
 	}
 
 	return value;
@@ -132,9 +130,6 @@ export function formatStamp(format: string, zone: Zone, t: number): string {
 	return tokens.map(token => 'literal' in token ? token.literal : values[token.directive]).join('');
 }
 
-function escapeRegExp(text: string): string {
-	return text.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`);
-}
 
 export type DateArchive = {
 	name: string;

@@ -1,7 +1,8 @@
 // Pure glob matching for `rotlog check '/var/log/app/*.log'` when the shell did not expand the
 // pattern (cron, quotes, a config file): `*`, `?` and `[...]` (`[!...]` negates, `a-z` ranges)
 // within one path component; `/` is never matched by a wildcard. Node 20 has no fs.glob.
-import {extensionOf} from './numbered-names.js';
+import {extensionOf} from './extensions.js';
+import {escapeRegExp} from './regexp.js';
 
 const magic = /[*?[]/;
 
@@ -10,9 +11,6 @@ export function hasMagic(text: string): boolean {
 	return magic.test(text);
 }
 
-function escapeRegExp(text: string): string {
-	return text.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`);
-}
 
 /** One path component's pattern as an anchored regular expression. */
 export function componentRegExp(pattern: string): RegExp {

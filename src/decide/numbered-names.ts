@@ -1,22 +1,14 @@
 // Pure naming and retention of numbered archives: FILE.1 is the newest, FILE.N the oldest.
 // Existing names plus --keep give an ordered plan of renames and unlinks that never overwrites
 // an archive, closes gaps left by an interrupted rotation, and ends with FILE -> FILE.1.
+import {archiveExtensions} from './extensions.js';
+import {escapeRegExp} from './regexp.js';
 
-/** Suffixes an archive may carry once compressed. */
-export const archiveExtensions = ['.gz', '.br', '.zst'] as const;
-
-/** A compressed name's extension (`.gz`, `.br`, `.zst`), or '' for an uncompressed one. */
-export function extensionOf(name: string): string {
-	return archiveExtensions.find(extension => name.endsWith(extension)) ?? '';
-}
 
 export type Archive = {name: string; index: number; extension: string};
 
 export type PlanStep = {op: 'rename'; from: string; to: string} | {op: 'unlink'; name: string};
 
-function escapeRegExp(text: string): string {
-	return text.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`);
-}
 
 /** The numbered archives of `base` among the names in its directory. */
 export function findArchives(base: string, names: readonly string[]): Archive[] {

@@ -2,7 +2,7 @@
 // and ends. `now` is always a parameter; nothing here reads the clock or the file system.
 // Seconds, minutes and hours are multiples of the interval since the epoch (as rotatelogs does);
 // days, weeks and months follow the calendar of a time zone, so a day may last 23 or 25 hours.
-import {UsageError} from '../errors.js';
+import {invalidValue} from '../errors.js';
 
 export type Interval =
 	| {unit: 'second' | 'minute' | 'hour'; count: number; ms: number}
@@ -22,9 +22,6 @@ const day = 24 * hour;
 
 const fixedUnits = {s: ['second', second], m: ['minute', minute], h: ['hour', hour]} as const;
 
-function invalid(option: string, value: string, why: string): UsageError {
-	return new UsageError(`invalid --${option} '${value}': ${why}`);
-}
 
 /** 'Ns', 'Nm', 'Nh', 'Nd', 'hourly', 'daily', 'weekly', 'monthly' -> an interval. */
 export function parseInterval(option: string, value: string): Interval {
@@ -42,12 +39,12 @@ export function parseInterval(option: string, value: string): Interval {
 
 	const match = /^(\d+)([smhd])$/.exec(trimmed);
 	if (!match) {
-		throw invalid(option, value, 'expected Ns, Nm, Nh, Nd (N a whole number), hourly, daily, weekly or monthly');
+		throw invalidValue(option, value, 'expected Ns, Nm, Nh, Nd (N a whole number), hourly, daily, weekly or monthly');
 	}
 
 	const count = Number(match[1]);
 	if (!Number.isSafeInteger(count) || count < 1 || count > 100_000) {
-		throw invalid(option, value, 'the count must be a whole number from 1 to 100000');
+		throw invalidValue(option, value, 'the count must be a whole number from 1 to 100000');
 	}
 
 	const unit = match[2] as 's' | 'm' | 'h' | 'd';
@@ -65,12 +62,12 @@ const durationUnits: Record<string, number> = {s: second, m: minute, h: hour, d:
 export function parseDuration(option: string, value: string): number {
 	const match = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/i.exec(value);
 	if (!match) {
-		throw invalid(option, value, 'expected a number with a unit s, m, h, d or w (e.g. 12h, 7d)');
+		throw invalidValue(option, value, 'expected a number with a unit s, m, h, d or w (e.g. 12h, 7d)');
 	}
 
 	const ms = Math.round(Number(match[1]) * durationUnits[match[2]!.toLowerCase()]!);
 	if (!Number.isSafeInteger(ms) || ms < 1) {
-		throw invalid(option, value, 'must be a positive duration');
+		throw invalidValue(option, value, 'must be a positive duration');
 	}
 
 	return ms;

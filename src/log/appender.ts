@@ -3,7 +3,7 @@
 // Nothing here runs per line: a batch is any number of whole lines.
 import fs from 'node:fs';
 import type {ArchiveOptions} from './archives.js';
-import {errnoCode, fsFailure, renderError} from '../errors.js';
+import {errnoCode, fsFailure, renderError, warn} from '../errors.js';
 import {stepDone, writeFile} from './faults.js';
 import {FileLock} from './lock.js';
 import {PeriodTracker} from '../decide/period.js';
@@ -43,10 +43,6 @@ const retryable = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG']);
 export function isRetryable(error: unknown): boolean {
 	const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
 	return retryable.has(errnoCode(cause) ?? '');
-}
-
-function warn(message: string): void {
-	process.stderr.write(`rotlog: ${message}\n`);
 }
 
 export class Appender {

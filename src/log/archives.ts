@@ -2,6 +2,7 @@
 // maintenance.ts: read names, sizes and mtimes, let the pure planners decide, carry it out.
 import fs from 'node:fs';
 import path from 'node:path';
+import {readNames} from './directory.js';
 import {findArchives} from '../decide/numbered-names.js';
 import {errnoCode, fsFailure} from '../errors.js';
 import {dateArchiveName, dateArchivesNewestFirst, defaultDateFormat, formatStamp, type Naming} from '../decide/date-names.js';
@@ -45,14 +46,6 @@ export function dateTarget(file: string, format: string, options: ArchiveOptions
 	}
 
 	return dateArchiveName(path.basename(file), format, stampFor(options, format, mtimeMs), names);
-}
-
-function readNames(directory: string): string[] {
-	try {
-		return fs.readdirSync(directory);
-	} catch (error) {
-		throw fsFailure('read directory', directory, error);
-	}
 }
 
 /** FILE's archives under the active naming, newest first, each with every name it has. */

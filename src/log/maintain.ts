@@ -11,6 +11,7 @@
 // Hooks (--on-rotate) and compression of the new archive run after the lock is released.
 import fs from 'node:fs';
 import path from 'node:path';
+import {readNames} from './directory.js';
 import {findArchives} from '../decide/numbered-names.js';
 import {applyRetention, archiveGroups} from './archives.js';
 import {errnoCode, fsFailure} from '../errors.js';
@@ -69,16 +70,8 @@ export function maintain(policy: MaintenancePolicy, force: boolean, now?: number
 function hasArchives(policy: MaintenancePolicy): boolean {
 	const directory = path.dirname(policy.file);
 	const base = path.basename(policy.file);
-	try {
-		const names = fs.readdirSync(directory);
-		return findArchives(base, names).length > 0 || archiveGroups(base, policy, names).length > 0;
-	} catch (error) {
-		if (errnoCode(error) === 'ENOENT') {
-			return false;
-		}
-
-		throw fsFailure('read directory', directory, error);
-	}
+	const names = readNames(directory, {missingOk: true});
+	return findArchives(base, names).length > 0 || archiveGroups(base, policy, names).length > 0;
 }
 
 function maintainLocked(policy: MaintenancePolicy, force: boolean, now: number): MaintenanceAction[] {

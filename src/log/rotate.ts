@@ -3,6 +3,7 @@
 // opens a new one.
 import fs from 'node:fs';
 import path from 'node:path';
+import {readNames} from './directory.js';
 import {planRotation, type PlanStep} from '../decide/numbered-names.js';
 import {applyRetention, type ArchiveOptions, dateFormatOf, dateTarget} from './archives.js';
 import {renameFile, stepDone} from './faults.js';
@@ -24,12 +25,7 @@ export function rotateFile(options: RotationOptions): string | undefined {
 export function rotateAndPrune(options: RotationOptions, now: number): {archive: string | undefined; deleted: string[]} {
 	const directory = path.dirname(options.file);
 	const base = path.basename(options.file);
-	let names: string[];
-	try {
-		names = fs.readdirSync(directory);
-	} catch (error) {
-		throw fsFailure('read directory', directory, error);
-	}
+	const names = readNames(directory);
 
 	// Date names never shift: FILE takes its period's name, then retention prunes (issue 4).
 	const format = dateFormatOf(options);

@@ -2,7 +2,8 @@
 // did not expand (cron, quotes, --config), expanded here one path component at a time.
 import fs from 'node:fs';
 import path from 'node:path';
-import {fsFailure, RuntimeFailure} from '../errors.js';
+import {readNames} from './directory.js';
+import {RuntimeFailure} from '../errors.js';
 import {hasMagic, logNames, matchComponent} from '../decide/glob.js';
 
 /** The log files an argument names, sorted. A plain path is returned even when missing. */
@@ -23,7 +24,7 @@ export function expandTarget(pattern: string): string[] {
 				continue;
 			}
 
-			const matched = listDirectory(base).filter(name => matchComponent(component, name));
+			const matched = readNames(base, {missingOk: true}).filter(name => matchComponent(component, name));
 			const kept = last ? logNames(matched) : matched;
 			for (const name of kept) {
 				const candidate = path.join(base, name);
@@ -44,16 +45,4 @@ export function expandTarget(pattern: string): string[] {
 
 	// path.join drops the './' a relative pattern did not have.
 	return files.sort();
-}
-
-function listDirectory(directory: string): string[] {
-	try {
-		return fs.readdirSync(directory);
-	} catch (error) {
-		if ((error as {code?: string}).code === 'ENOENT' || (error as {code?: string}).code === 'ENOTDIR') {
-			return [];
-		}
-
-		throw fsFailure('read directory', directory, error);
-	}
 }

@@ -3,7 +3,8 @@
 // else; periods hold their instant, are aligned, and never go back in time.
 import test from 'ava';
 import fc from 'fast-check';
-import {archiveExtensions, findArchives, planRotation} from '../../src/decide/numbered-names.js';
+import {archiveExtensions} from '../../src/decide/extensions.js';
+import {findArchives, planRotation} from '../../src/decide/numbered-names.js';
 import {LineFramer} from '../../src/input/framing.js';
 import {LineMerge} from '../../src/input/merge.js';
 import {dayNumber, type Interval, periodKey, periodOf, wallClock} from '../../src/decide/period.js';
