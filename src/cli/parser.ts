@@ -10,7 +10,7 @@ import {parseConfig} from './config.js';
 import type {Interval} from '../decide/period.js';
 import type {TimestampFormat} from '../output/timestamp.js';
 import {hasMagic} from '../decide/glob.js';
-import {type ArchiveOptions, namingFor} from '../log/archives.js';
+import {type ArchiveOptions, namingFor} from '../decide/archives.js';
 import {type CodecName, codecNames, parseCompress, parseLevel, selectCodec} from '../compress/codecs.js';
 import {parseDateFormat, parseNamingKind} from '../decide/date-names.js';
 import {parseCommand, parseCount, parseFlag, parseMode, parsePath, parseSize} from './values.js';

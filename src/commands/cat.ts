@@ -11,7 +11,7 @@ import {pipeline} from 'node:stream/promises';
 import zlib from 'node:zlib';
 import {readNames} from '../log/directory.js';
 import {codecExtensions, extensionOf} from '../decide/extensions.js';
-import {archiveGroups} from '../log/archives.js';
+import {archiveGroups} from '../decide/archives.js';
 import {errnoCode, fsFailure, RuntimeFailure, renderError, systemReason} from '../errors.js';
 import {FileLock} from '../log/lock.js';
 import type {Naming} from '../decide/date-names.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import {readNames} from '../log/directory.js';
 import {codecExtensions, extensionOf} from '../decide/extensions.js';
 import {findArchives} from '../decide/numbered-names.js';
-import {archiveGroups} from '../log/archives.js';
+import {archiveGroups} from '../decide/archives.js';
 import {isLockHeld} from '../log/lock.js';
 import type {Naming} from '../decide/date-names.js';
 

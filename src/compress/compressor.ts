@@ -23,7 +23,7 @@ import {fileURLToPath} from 'node:url';
 import {type ChildProcess, spawn} from 'node:child_process';
 import {kernelLock} from '../log/kernel-lock.js';
 import {archiveExtensions, extensionOf} from '../decide/extensions.js';
-import {archiveGroups, type ArchiveOptions} from '../log/archives.js';
+import {archiveGroups, type ArchiveOptions} from '../decide/archives.js';
 import type {Codec} from './codecs.js';
 import {errnoCode, systemReason, warn} from '../errors.js';
 import {stepDone} from '../log/faults.js';

@@ -263,35 +263,4 @@ export class PeriodTracker {
 
 		return this.current;
 	}
-
-	/** True when a file last written at `mtime` belongs to a period before the one of `now`. */
-	isEarlier(mtime: number, now: number): boolean {
-		return mtime < this.periodAt(now).start;
-	}
-}
-
-/** Why a file is rotated: a closed, printable set. */
-export type RotationReason = 'size' | 'period' | 'forced';
-
-export type DueRules = {max?: number | undefined; interval?: Interval | undefined; zone?: Zone};
-
-/**
- * Whether FILE, as it is on disk, must be rotated before anything more is written: it is not
- * empty and was last written in an earlier period than `now` ('period'), or it is full ('size').
- * An empty FILE is never rotated.
- */
-export function rotationDue(file: {size: number; mtimeMs: number}, rules: DueRules, now: number): RotationReason | undefined {
-	if (file.size === 0) {
-		return undefined;
-	}
-
-	if (rules.interval && file.mtimeMs < periodOf(rules.interval, rules.zone, now).start) {
-		return 'period';
-	}
-
-	if (rules.max !== undefined && file.size >= rules.max) {
-		return 'size';
-	}
-
-	return undefined;
 }

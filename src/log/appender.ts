@@ -1,14 +1,15 @@
-// The critical section: take the lock, make sure our descriptor is FILE, decide from the size on
-// disk, write whole lines with O_APPEND, rotate when the next line would not fit, release.
-// Nothing here runs per line: a batch is any number of whole lines.
-import fs from 'node:fs';
-import type {ArchiveOptions} from './archives.js';
-import {errnoCode, fsFailure, renderError, warn} from '../errors.js';
-import {stepDone, writeFile} from './faults.js';
-import {FileLock} from './lock.js';
+// The writer's critical section: take the lock, sync the log file (log-file.ts: our descriptor is
+// FILE, its last line is whole), ask the decider (decide/rotation.ts) whether to write a prefix
+// of the batch or rotate first, write whole lines with O_APPEND, rotate (rotate.ts) when the next
+// line would not fit or a new period began, release. Maintenance runs the same pieces under the
+// same lock (maintain.ts). Nothing here runs per line: a batch is any number of whole lines.
+import type {ArchiveOptions} from '../decide/archives.js';
 import {PeriodTracker} from '../decide/period.js';
-import {nextStep} from '../decide/rotation.js';
-import {keepMode, rotateFile} from './rotate.js';
+import {nextStep, rotationDue, type RotationRules} from '../decide/rotation.js';
+import {errnoCode, renderError, warn} from '../errors.js';
+import {FileLock} from './lock.js';
+import {LogFile, type LogFileState} from './log-file.js';
+import {rotateLog} from './rotate.js';
 
 export type AppenderOptions = ArchiveOptions & {
 	file: string;
@@ -23,11 +24,11 @@ export type AppenderOptions = ArchiveOptions & {
 	onRotated?: ((archive: string | undefined) => void) | undefined;
 	/** Called under the lock with each new archive's path (compression claims it there). */
 	onArchive?: ((archive: string) => void) | undefined;
+	/** The present in epoch milliseconds [Date.now]: periods, pinning and retries read it. */
+	clock?: (() => number) | undefined;
 };
 
-const fileFlags = fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
-const newlineBuffer = Buffer.from('\n');
-/** Far more than the kernel's coarse clock lags behind Date.now() (one tick: 1 to 10 ms). */
+/** Far more than the kernel's coarse clock lags behind the present (one tick: 1 to 10 ms). */
 const boundaryMargin = 100;
 /** How long FILE grows past --max after a failed rotation before the next try [ms]. */
 const rotationRetry = 5000;
@@ -39,7 +40,7 @@ const holdLimit = 1024 * 1024;
 /** Write errors that may pass (space freed, a device back): the lines are kept and retried. */
 const retryable = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG']);
 
-/** True for a failure of a write that the write mode waits out rather than exits on (issue 7). */
+/** True for a failure of a write that the write mode waits out (--on-full) rather than exits on. */
 export function isRetryable(error: unknown): boolean {
 	const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
 	return retryable.has(errnoCode(cause) ?? '');
@@ -48,31 +49,29 @@ export function isRetryable(error: unknown): boolean {
 export class Appender {
 	/** Why the last append wrote less than it was given (a full disk, an I/O error), else undefined. */
 	blocked: unknown;
+	private readonly file: LogFile;
 	private readonly lock: FileLock;
-	private fd = -1;
-	private ino = -1;
-	private dev = -1;
-	/** FILE's size right after our own last write, which ended with a newline. */
-	private cleanEnd = -1;
-	/** FILE's mtime when the lock was taken, before any write of ours. */
-	private mtimeMs = 0;
-	/** FILE's mode bits when the lock was taken: the FILE a rotation makes gets them (without --mode). */
-	private modeBits = 0o666;
+	private readonly clock: () => number;
 	private readonly periods: PeriodTracker | undefined;
 	/** When a rotation last failed (undefined: the last one worked). */
 	private rotationFailedAt: number | undefined;
 	/** The lock is ours (an append in progress, or a hold between appends). */
 	private locked = false;
-	/** While the lock is held between appends: FILE's size, which only we change (undefined: not checked yet). */
-	private heldSize: number | undefined;
+	/**
+	 * While the lock is held between appends: FILE's state, which only we change (its size as we
+	 * write, its mtime the present); undefined: not synced yet under this hold.
+	 */
+	private held: LogFileState | undefined;
 	/** Bytes appended since the lock was taken. */
 	private heldBytes = 0;
 	/** Archives made under the lock, announced once it is released. */
 	private rotated: Array<string | undefined> = [];
 
 	constructor(private readonly options: AppenderOptions) {
+		this.clock = options.clock ?? Date.now;
 		// FILE first, so that a missing directory or an unwritable FILE is reported by its name.
-		this.openFile();
+		this.file = new LogFile(options.file, options.mode);
+		this.file.open();
 		this.lock = new FileLock(options.lockPath, options.mode);
 		// The compression queue in this process may want the lock between appends: a hold ends then.
 		this.lock.allowHolds(() => {
@@ -80,19 +79,19 @@ export class Appender {
 		});
 		this.periods = options.interval ? new PeriodTracker(options.interval, options.zone) : undefined;
 		// Calendar periods take a search (under a millisecond) to find: not under the lock.
-		this.periods?.periodAt(Date.now());
+		this.periods?.periodAt(this.clock());
 	}
 
 	/**
 	 * Appends whole lines (a buffer ending with a newline), rotating at line boundaries. Returns
 	 * the bytes written: all of them, or on a full disk or an I/O error (`blocked` then says why)
-	 * the lines written before it; FILE is cut back so that no part of a line stays (issue 7).
+	 * the lines written before it; FILE is cut back so that no part of a line stays.
 	 *
 	 * Without a hold the lock is taken for this append alone. In a hold (`tryLock`) it stays held
 	 * after the write, until `release()` or until `holdLimit` bytes were written under it, and the
-	 * next append skips the lock and the identity check: nobody else can rotate or write FILE
-	 * meanwhile. So a stream of reads is written as it comes, from a buffer still in the CPU
-	 * cache, at one lock per event-loop turn, not one per read.
+	 * next append skips the lock and the sync: nobody else can rotate or write FILE meanwhile. So a
+	 * stream of reads is written as it comes, from a buffer still in the CPU cache, at one lock per
+	 * event-loop turn, not one per read.
 	 */
 	append(lines: Buffer): number {
 		this.blocked = undefined;
@@ -111,25 +110,22 @@ export class Appender {
 		let before = -1;
 		let keep = false;
 		try {
-			before = this.heldSize ?? this.syncToFile();
-			let size = before;
-			// Decided from durable state, so every writer agrees and downtime is caught up (issue 4).
-			const now = Date.now();
-			if (this.periods && size > 0 && this.periods.isEarlier(this.mtimeMs, now)) {
-				size = this.tryRotate();
-			}
-
+			const state = this.held ?? this.file.sync();
+			before = state.size;
+			// Decided from durable state (size and mtime under the lock), so every writer agrees and a
+			// writer that was down catches up with the periods it missed.
+			const now = this.clock();
 			while (rest.length > 0) {
-				const step = nextStep(size, this.rotationHeld(now) ? undefined : this.options.max, rest);
+				const step = nextStep(state, this.rulesAt(now), rest);
 				if (step.kind === 'rotate') {
-					size = this.tryRotate();
+					this.tryRotate(state, now);
 					continue;
 				}
 
-				before = size;
-				this.writeAll(rest.subarray(0, step.bytes));
-				size += step.bytes;
-				this.cleanEnd = size;
+				before = state.size;
+				this.file.write(rest.subarray(0, step.bytes));
+				state.size += step.bytes;
+				this.file.markClean(state.size);
 				rest = rest.subarray(step.bytes);
 			}
 
@@ -137,9 +133,9 @@ export class Appender {
 			this.heldBytes += lines.length;
 			keep = holding && this.heldBytes < holdLimit;
 			if (keep) {
-				this.heldSize = size;
 				// What FILE's mtime says now (pinPeriod made sure): the period check of the next append.
-				this.mtimeMs = now;
+				state.mtimeMs = now;
+				this.held = state;
 			}
 		} catch (error) {
 			if (!isRetryable(error)) {
@@ -147,7 +143,7 @@ export class Appender {
 			}
 
 			this.blocked = error;
-			this.cutBack(before);
+			this.file.cutBack(before);
 		} finally {
 			if (!keep) {
 				this.release();
@@ -159,7 +155,7 @@ export class Appender {
 
 	/**
 	 * Takes the lock if nobody holds it, without waiting, and begins a hold; true when it is held
-	 * now. Appends keep it until `release()` (when to try: lock-turns.ts).
+	 * now. Appends keep it until `release()` (when to try: decide/lock-turns.ts).
 	 */
 	tryLock(): boolean {
 		if (!this.locked) {
@@ -177,7 +173,7 @@ export class Appender {
 	/** Ends a hold (`tryLock`): the lock is released, rotations are announced. */
 	release(): void {
 		this.locked = false;
-		this.heldSize = undefined;
+		this.held = undefined;
 		this.heldBytes = 0;
 		this.lock.release();
 		this.announce();
@@ -188,11 +184,13 @@ export class Appender {
 		this.release();
 		this.lock.acquire();
 		try {
-			if (this.syncToFile() === 0) {
+			const state = this.file.sync();
+			const now = this.clock();
+			if (rotationDue(state, {}, now, true) === undefined) {
 				return false;
 			}
 
-			this.rotateLocked();
+			this.rotateLocked(state, now);
 			return true;
 		} finally {
 			this.lock.release();
@@ -205,10 +203,16 @@ export class Appender {
 		this.release();
 		this.lock.acquire();
 		try {
-			this.openFile();
+			this.file.open();
 		} finally {
 			this.lock.release();
 		}
+	}
+
+	close(): void {
+		this.release();
+		this.file.close();
+		this.lock.close();
 	}
 
 	private announce(): void {
@@ -219,131 +223,42 @@ export class Appender {
 		}
 	}
 
-	close(): void {
-		this.release();
-		if (this.fd !== -1) {
-			fs.closeSync(this.fd);
-			this.fd = -1;
-		}
-
-		this.lock.close();
+	/** The rules of the present: no size limit while a failed rotation waits for its retry. */
+	private rulesAt(now: number): RotationRules {
+		const held = this.rotationFailedAt !== undefined && now - this.rotationFailedAt < rotationRetry;
+		return {max: held ? undefined : this.options.max, periodStart: this.periods?.periodAt(now).start};
 	}
 
 	/**
-	 * Under the lock: reopen FILE if it was renamed away or deleted (by another writer's rotation,
-	 * `rotlog rotate`, or any other tool), and end a line that a killed writer left unfinished.
-	 * Returns FILE's size.
+	 * Under the lock: rotates, leaving `state` that of the new FILE. If the rotation fails (a
+	 * rename is refused, the directory is full), FILE keeps growing past --max rather than losing
+	 * a line: said once, retried after a while.
 	 */
-	private syncToFile(): number {
-		const onDisk = fs.statSync(this.options.file, {throwIfNoEntry: false});
-		if (!onDisk || onDisk.ino !== this.ino || onDisk.dev !== this.dev) {
-			this.openFile();
-		}
-
-		const stats = fs.fstatSync(this.fd);
-		const size = stats.size;
-		this.mtimeMs = stats.mtimeMs;
-		this.modeBits = stats.mode & 0o7777;
-		if (size > 0 && size !== this.cleanEnd && !this.endsWithNewline(size)) {
-			this.writeAll(newlineBuffer);
-			this.cleanEnd = size + 1;
-			return size + 1;
-		}
-
-		return size;
-	}
-
-	private endsWithNewline(size: number): boolean {
-		const last = Buffer.alloc(1);
-		fs.readSync(this.fd, last, 0, 1, size - 1);
-		return last[0] === 0x0a;
-	}
-
-	private openFile(): void {
-		if (this.fd !== -1) {
-			fs.closeSync(this.fd);
-			this.fd = -1;
-		}
-
+	private tryRotate(state: LogFileState, now: number): void {
 		try {
-			this.fd = fs.openSync(this.options.file, fileFlags, this.options.mode ?? 0o666);
-		} catch (error) {
-			throw fsFailure('open', this.options.file, error);
-		}
-
-		const stats = fs.fstatSync(this.fd);
-		this.ino = stats.ino;
-		this.dev = stats.dev;
-		this.cleanEnd = -1;
-	}
-
-	/** Writes every byte, looping on short writes (O_APPEND puts each write at the end). */
-	private writeAll(bytes: Buffer): void {
-		let done = 0;
-		while (done < bytes.length) {
-			try {
-				done += writeFile(this.fd, bytes, done, bytes.length - done);
-			} catch (error) {
-				throw fsFailure('write to', this.options.file, error);
-			}
-		}
-	}
-
-	/**
-	 * After a failed write under the lock: FILE back to `size`, its length before that write, so
-	 * no part of a line stays (only our bytes follow it: we hold the lock). If even that fails,
-	 * the next writer ends the fragment with a newline, as after a killed writer.
-	 */
-	private cutBack(size: number): void {
-		if (size < 0) {
-			return;
-		}
-
-		try {
-			if (fs.fstatSync(this.fd).size > size) {
-				fs.ftruncateSync(this.fd, size);
-			}
-
-			this.cleanEnd = size;
-		} catch {
-			this.cleanEnd = -1;
-		}
-	}
-
-	/**
-	 * Under the lock: rotates, and returns FILE's new size (0). If the rotation fails (a rename is
-	 * refused, the directory is full), FILE keeps growing past --max rather than losing a line:
-	 * said once, retried after a while.
-	 */
-	private tryRotate(): number {
-		try {
-			this.rotateLocked();
+			this.rotateLocked(state, now);
 			if (this.rotationFailedAt !== undefined) {
 				this.rotationFailedAt = undefined;
 				warn(`rotating '${this.options.file}' works again`);
 			}
-
-			return 0;
 		} catch (error) {
 			if (this.rotationFailedAt === undefined) {
 				warn(`${renderError(error).replace(/^rotlog: /, '')}; writing on past --max until a rotation succeeds`);
 			}
 
-			this.rotationFailedAt = Date.now();
+			this.rotationFailedAt = this.clock();
 			// A rotation cut short may have renamed FILE away already: write to whichever FILE is there.
-			return this.syncToFile();
+			Object.assign(state, this.file.sync());
 		}
-	}
 
-	/** True while a failed rotation waits for its retry: FILE may then grow past --max. */
-	private rotationHeld(now: number): boolean {
-		return this.rotationFailedAt !== undefined && now - this.rotationFailedAt < rotationRetry;
+		// Whatever FILE is now takes lines of the present period.
+		state.mtimeMs = now;
 	}
 
 	/**
 	 * Under the lock, after writing lines that belong to the period of `now`: make sure FILE's
-	 * mtime says so. The kernel stamps mtime from a coarse clock (a tick behind Date.now()), and a
-	 * write may end after the period did; either could put mtime in the wrong period and the
+	 * mtime says so. The kernel stamps mtime from a coarse clock (a tick behind the present), and
+	 * a write may end after the period did; either could put mtime in the wrong period and the
 	 * next writer would archive these lines under the wrong one. Only near a boundary.
 	 */
 	private pinPeriod(now: number): void {
@@ -352,30 +267,21 @@ export class Appender {
 		}
 
 		const period = this.periods.periodAt(now);
-		if (now - period.start >= boundaryMargin && Date.now() < period.end) {
+		if (now - period.start >= boundaryMargin && this.clock() < period.end) {
 			return;
 		}
 
-		const stats = fs.fstatSync(this.fd);
+		const stats = this.file.stat();
 		if (stats.mtimeMs < period.start || stats.mtimeMs >= period.end) {
-			fs.futimesSync(this.fd, stats.atime, new Date(now));
+			this.file.setMtime(stats, now);
 		}
 	}
 
-	/**
-	 * Under the lock: FILE becomes an archive and a new FILE is opened. Without --mode the new FILE
-	 * takes the old one's mode bits, as logrotate's `create` does, so that a log made private
-	 * (chmod 0640) stays private after the rotation.
-	 */
-	private rotateLocked(): void {
-		const archive = rotateFile(this.options);
+	/** Under the lock: FILE becomes an archive and a new FILE is made (rotate.ts). */
+	private rotateLocked(state: LogFileState, now: number): void {
+		const {archive} = rotateLog(this.file, state, this.options, now);
+		state.size = 0;
 		this.rotated.push(archive);
-		this.openFile();
-		if (this.options.mode === undefined) {
-			keepMode(this.fd, this.modeBits);
-		}
-
-		stepDone('rotate');
 		if (archive !== undefined) {
 			this.options.onArchive?.(archive);
 		}

@@ -1,13 +1,17 @@
-// The file-system effects of one rotation, run under the lock: list the directory, plan the
-// renames and unlinks (archive.ts decides), carry them out. FILE is left absent; the caller
-// opens a new one.
+// Rotating a log, under its lock: the steps that writers and `rotlog check`/`rotate` share. List
+// the directory, let the pure planners decide (numbered or date names, retention), carry out the
+// renames and unlinks, and leave a new empty FILE. Each step is one rename or unlink, so a rotation
+// killed half-way leaves names that the next one's plan completes.
 import fs from 'node:fs';
 import path from 'node:path';
-import {readNames} from './directory.js';
+import {archiveGroups, type ArchiveOptions, dateFormatOf, stampFor} from '../decide/archives.js';
+import {dateArchiveName} from '../decide/date-names.js';
 import {planRotation, type PlanStep} from '../decide/numbered-names.js';
-import {applyRetention, type ArchiveOptions, dateFormatOf, dateTarget} from './archives.js';
-import {renameFile, stepDone} from './faults.js';
+import {planRetention, type RetentionRules, type StoredArchive} from '../decide/retention.js';
 import {errnoCode, fsFailure, RuntimeFailure, systemReason} from '../errors.js';
+import {readNames} from './directory.js';
+import {renameFile, stepDone} from './faults.js';
+import type {LogFile, LogFileState} from './log-file.js';
 
 export type RotationOptions = ArchiveOptions & {
 	/** The log file. */
@@ -16,18 +20,31 @@ export type RotationOptions = ArchiveOptions & {
 	keep: number;
 };
 
-/** Rotates FILE into the numbered archives; returns the new archive's path (undefined: deleted). */
-export function rotateFile(options: RotationOptions): string | undefined {
-	return rotateAndPrune(options, Date.now()).archive;
+export type Rotated = {
+	/** The new archive's path; undefined when retention deleted it at once (--keep 0). */
+	archive: string | undefined;
+	/** Archives deleted by the rotation's plan and by retention. */
+	deleted: string[];
+};
+
+/**
+ * Under the lock, with `file` synced (`state` is what its sync returned): FILE becomes an archive,
+ * retention applies as of `now`, and `file` is a new empty FILE with the mode of the one before.
+ */
+export function rotateLog(file: LogFile, state: LogFileState, options: RotationOptions, now: number): Rotated {
+	const rotated = rotateAndPrune(options, now);
+	file.recreate(state);
+	stepDone('rotate');
+	return rotated;
 }
 
 /** Rotates FILE, then applies retention as of `now`; returns the archive and the deleted paths. */
-export function rotateAndPrune(options: RotationOptions, now: number): {archive: string | undefined; deleted: string[]} {
+function rotateAndPrune(options: RotationOptions, now: number): {archive: string | undefined; deleted: string[]} {
 	const directory = path.dirname(options.file);
 	const base = path.basename(options.file);
 	const names = readNames(directory);
 
-	// Date names never shift: FILE takes its period's name, then retention prunes (issue 4).
+	// Date names never shift: FILE takes its period's name, then retention prunes.
 	const format = dateFormatOf(options);
 	const plan: PlanStep[] = format === undefined
 		? planRotation(base, names, options.keep)
@@ -71,13 +88,60 @@ function apply(directory: string, step: PlanStep): void {
 	}
 }
 
-/**
- * Gives a FILE just created by a rotation `mode`, the mode bits of the FILE before it (only when
- * it is still empty: a FILE someone else made in between is left as it is).
- */
-export function keepMode(fd: number, mode: number): void {
-	const stats = fs.fstatSync(fd);
-	if (stats.size === 0 && (stats.mode & 0o7777) !== mode) {
-		fs.fchmodSync(fd, mode);
+/** The date name (in FILE's directory) FILE takes now, from its mtime and the names present. */
+function dateTarget(file: string, format: string, options: ArchiveOptions, names: readonly string[]): string {
+	let mtimeMs: number;
+	try {
+		// Absent (removed by hand): any name will do, the rename finds nothing to move.
+		mtimeMs = fs.statSync(file, {throwIfNoEntry: false})?.mtimeMs ?? 0;
+	} catch (error) {
+		throw fsFailure('stat', file, error);
 	}
+
+	return dateArchiveName(path.basename(file), format, stampFor(options, format, mtimeMs), names);
+}
+
+/** Applies --keep, --max-age and --max-total to FILE's archives; returns the deleted paths. */
+export function applyRetention(file: string, keep: number, options: ArchiveOptions, now: number): string[] {
+	// Sizes and mtimes only matter to --max-age and --max-total.
+	const measure = options.maxAge !== undefined || options.maxTotal !== undefined;
+
+	const directory = path.dirname(file);
+	const base = path.basename(file);
+	const names = readNames(directory);
+	const inDirectory = (name: string) => path.join(directory, name);
+
+	const archives: StoredArchive[] = [];
+	for (const group of archiveGroups(base, options, names)) {
+		const archive: StoredArchive = {names: [], size: 0, mtimeMs: Number.NEGATIVE_INFINITY};
+		for (const name of group) {
+			const stats = measure ? fs.lstatSync(inDirectory(name), {throwIfNoEntry: false}) : {size: 0, mtimeMs: 0};
+			if (stats) {
+				archive.names.push(name);
+				archive.size += stats.size;
+				archive.mtimeMs = Math.max(archive.mtimeMs, stats.mtimeMs);
+			}
+		}
+
+		if (archive.names.length > 0) {
+			archives.push(archive);
+		}
+	}
+
+	const rules: RetentionRules = {keep, maxAge: options.maxAge, maxTotal: options.maxTotal};
+	const fileSize = fs.statSync(file, {throwIfNoEntry: false})?.size ?? 0;
+	const doomed = planRetention({archives, fileSize, rules, now, inProgress: options.inProgress?.(names)});
+	const deleted: string[] = [];
+	for (const name of doomed) {
+		try {
+			fs.unlinkSync(inDirectory(name));
+			deleted.push(inDirectory(name));
+		} catch (error) {
+			if (errnoCode(error) !== 'ENOENT') {
+				throw fsFailure('remove', inDirectory(name), error);
+			}
+		}
+	}
+
+	return deleted;
 }

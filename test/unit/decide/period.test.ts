@@ -2,7 +2,7 @@ import process from 'node:process';
 import test from 'ava';
 import {execa} from 'execa';
 import {UsageError} from '../../../src/errors.js';
-import {type Interval, parseDuration, parseInterval, PeriodTracker, periodKey, periodOf, rotationDue, type RotationReason, type Zone} from '../../../src/decide/period.js';
+import {type Interval, parseDuration, parseInterval, PeriodTracker, periodKey, periodOf, type Zone} from '../../../src/decide/period.js';
 
 const at = (iso: string) => Date.parse(iso);
 const interval = (spec: string) => parseInterval('interval', spec);
@@ -133,31 +133,6 @@ test('PeriodTracker caches the present period and moves on at its end', t => {
 	const tracker = new PeriodTracker(interval('daily'), 'Europe/Berlin');
 	const morning = at('2026-03-29T06:00:00Z');
 	t.is(tracker.periodAt(morning).start, at('2026-03-28T23:00:00Z'));
-	t.true(tracker.isEarlier(at('2026-03-28T22:59:59.999Z'), morning));
-	t.false(tracker.isEarlier(at('2026-03-28T23:00:00Z'), morning));
 	t.is(tracker.periodAt(at('2026-03-29T22:00:00Z')).start, at('2026-03-29T22:00:00Z'));
 	t.is(tracker.periodAt(morning).start, at('2026-03-28T23:00:00Z'));
-});
-
-test('rotationDue: an earlier period or a full file; never an empty file', t => {
-	const now = at('2026-11-26T12:00:00Z');
-	const daily = {interval: interval('daily'), zone: 'UTC'};
-	const yesterday = at('2026-11-25T23:59:59Z');
-	const table: Array<[{size: number; mtimeMs: number}, Parameters<typeof rotationDue>[1], RotationReason | undefined]> = [
-		[{size: 10, mtimeMs: yesterday}, daily, 'period'],
-		[{size: 0, mtimeMs: yesterday}, daily, undefined],
-		[{size: 10, mtimeMs: at('2026-11-26T00:00:00Z')}, daily, undefined],
-		// Downtime: last written a month ago, first write today rotates.
-		[{size: 10, mtimeMs: at('2026-10-01T00:00:00Z')}, daily, 'period'],
-		// Clock stepped back: FILE from the future is not rotated.
-		[{size: 10, mtimeMs: at('2026-11-27T01:00:00Z')}, daily, undefined],
-		[{size: 100, mtimeMs: now}, {max: 100}, 'size'],
-		[{size: 99, mtimeMs: now}, {max: 100}, undefined],
-		[{size: 100, mtimeMs: yesterday}, {...daily, max: 100}, 'period'],
-		[{size: 0, mtimeMs: now}, {max: 1}, undefined],
-		[{size: 10, mtimeMs: yesterday}, {}, undefined],
-	];
-	for (const [file, rules, expected] of table) {
-		t.is(rotationDue(file, rules, now), expected, JSON.stringify([file, rules]));
-	}
 });

@@ -1,7 +1,9 @@
-// Table tests for the fit/split/rotate decision, plus a simulation of many batches that checks the
-// strict size rule on the files it would produce.
+// Table tests for the one rotation decision (fit, split, or rotate and why), the same question
+// asked by maintenance, plus a simulation of many batches that checks the strict size rule on
+// the files it would produce.
 import test from 'ava';
-import {firstLineBytes, nextStep, wholeLinesWithin, type Step} from '../../../src/decide/rotation.js';
+import {parseInterval} from '../../../src/decide/period.js';
+import {firstLineBytes, nextStep, rotationDue, type RotationReason, type Step, wholeLinesWithin} from '../../../src/decide/rotation.js';
 import {randomBelow, seededRandom} from '../../helpers/lines.js';
 
 const bytes = (text: string) => Buffer.from(text, 'latin1');
@@ -17,17 +19,33 @@ const steps: Array<[string, number, number | undefined, string, Step]> = [
 	['split: CR is not a line end', 90, 100, 'aa\rbb\ncc\r\ndddddddd\n', {kind: 'write', bytes: 10}],
 	['oversize single line into an empty file goes alone', 0, 4, 'aaaaaaaa\nbb\n', {kind: 'write', bytes: 9}],
 	['oversize last line of a batch into an empty file', 0, 4, 'aaaaaaaa\n', {kind: 'write', bytes: 9}],
-	['one byte over: rotate', 97, 100, 'abc\n', {kind: 'rotate'}],
-	['oversize line with a non-empty file: rotate first', 1, 4, 'aaaaaaaa\n', {kind: 'rotate'}],
-	['file already full: rotate', 100, 100, '\n', {kind: 'rotate'}],
-	['file bigger than max (made with a larger --max): rotate', 500, 100, 'a\n', {kind: 'rotate'}],
+	['one byte over: rotate', 97, 100, 'abc\n', {kind: 'rotate', reason: 'size'}],
+	['oversize line with a non-empty file: rotate first', 1, 4, 'aaaaaaaa\n', {kind: 'rotate', reason: 'size'}],
+	['file already full: rotate', 100, 100, '\n', {kind: 'rotate', reason: 'size'}],
+	['file bigger than max (made with a larger --max): rotate', 500, 100, 'a\n', {kind: 'rotate', reason: 'size'}],
 	['max of one byte: an empty line fits an empty file', 0, 1, '\n\n', {kind: 'write', bytes: 1}],
-	['max of one byte: a second empty line needs a rotation', 1, 1, '\n', {kind: 'rotate'}],
+	['max of one byte: a second empty line needs a rotation', 1, 1, '\n', {kind: 'rotate', reason: 'size'}],
 ];
 
 for (const [title, fileSize, max, batch, step] of steps) {
 	test(`nextStep: ${title}`, t => {
-		t.deepEqual(nextStep(fileSize, max, bytes(batch)), step);
+		t.deepEqual(nextStep({size: fileSize, mtimeMs: 0}, {max}, bytes(batch)), step);
+	});
+}
+
+// The period comes first: a FILE last written before the present period is archived before any
+// line of the present one is written to it, full or not; an empty FILE never is.
+const periodSteps: Array<[string, {size: number; mtimeMs: number}, number | undefined, string, Step]> = [
+	['written in an earlier period: rotate', {size: 10, mtimeMs: 999}, undefined, 'abc\n', {kind: 'rotate', reason: 'period'}],
+	['earlier period wins over size', {size: 100, mtimeMs: 999}, 100, 'abc\n', {kind: 'rotate', reason: 'period'}],
+	['written in this period: write', {size: 10, mtimeMs: 1000}, undefined, 'abc\n', {kind: 'write', bytes: 4}],
+	['empty FILE of an earlier period: write', {size: 0, mtimeMs: 0}, undefined, 'abc\n', {kind: 'write', bytes: 4}],
+	['this period, full: rotate for size', {size: 100, mtimeMs: 1500}, 100, 'abc\n', {kind: 'rotate', reason: 'size'}],
+];
+
+for (const [title, file, max, batch, step] of periodSteps) {
+	test(`nextStep with a period starting at 1000: ${title}`, t => {
+		t.deepEqual(nextStep(file, {max, periodStart: 1000}, bytes(batch)), step);
 	});
 }
 
@@ -88,7 +106,7 @@ test('following nextStep over random batches keeps every file within max, or one
 					return;
 				}
 
-				const step = nextStep(Buffer.byteLength(files.at(-1)!, 'latin1'), max, batch);
+				const step = nextStep({size: Buffer.byteLength(files.at(-1)!, 'latin1'), mtimeMs: 0}, {max}, batch);
 				if (step.kind === 'rotate') {
 					t.not(files.at(-1), '', 'never rotates an empty file');
 					files.push('');
@@ -116,5 +134,50 @@ test('following nextStep over random batches keeps every file within max, or one
 				t.true(file.length + nextFirstLine > max, `round ${round}: file ${index} rotated while the next line fit`);
 			}
 		}
+	}
+});
+
+const at = (iso: string) => Date.parse(iso);
+
+test('rotationDue: an earlier period or a full file; never an empty file', t => {
+	const now = at('2026-11-26T12:00:00Z');
+	const daily = {interval: parseInterval('interval', 'daily'), zone: 'UTC'};
+	const yesterday = at('2026-11-25T23:59:59Z');
+	const table: Array<[{size: number; mtimeMs: number}, Parameters<typeof rotationDue>[1], RotationReason | undefined]> = [
+		[{size: 10, mtimeMs: yesterday}, daily, 'period'],
+		[{size: 0, mtimeMs: yesterday}, daily, undefined],
+		[{size: 10, mtimeMs: at('2026-11-26T00:00:00Z')}, daily, undefined],
+		// Downtime: last written a month ago, first write today rotates.
+		[{size: 10, mtimeMs: at('2026-10-01T00:00:00Z')}, daily, 'period'],
+		// Clock stepped back: FILE from the future is not rotated.
+		[{size: 10, mtimeMs: at('2026-11-27T01:00:00Z')}, daily, undefined],
+		[{size: 100, mtimeMs: now}, {max: 100}, 'size'],
+		[{size: 99, mtimeMs: now}, {max: 100}, undefined],
+		[{size: 100, mtimeMs: yesterday}, {...daily, max: 100}, 'period'],
+		[{size: 0, mtimeMs: now}, {max: 1}, undefined],
+		[{size: 10, mtimeMs: yesterday}, {}, undefined],
+	];
+	for (const [file, rules, expected] of table) {
+		t.is(rotationDue(file, rules, now), expected, JSON.stringify([file, rules]));
+	}
+});
+
+test('rotationDue: forced rotates any non-empty FILE, and never an empty one', t => {
+	const now = at('2026-11-26T12:00:00Z');
+	t.is(rotationDue({size: 1, mtimeMs: now}, {max: 100}, now, true), 'forced');
+	t.is(rotationDue({size: 1, mtimeMs: 0}, {}, now, true), 'forced');
+	t.is(rotationDue({size: 0, mtimeMs: 0}, {max: 1}, now, true), undefined);
+});
+
+test('maintenance rotates exactly when a writer would rotate before a one-byte line', t => {
+	const random = seededRandom(11);
+	const now = at('2026-11-26T12:00:00Z');
+	const hourly = parseInterval('interval', 'hourly');
+	for (let round = 0; round < 500; round++) {
+		const file = {size: randomBelow(random, 3) === 0 ? 0 : randomBelow(random, 200), mtimeMs: now - randomBelow(random, 3 * 3_600_000)};
+		const max = randomBelow(random, 2) === 0 ? undefined : 1 + randomBelow(random, 200);
+		const interval = randomBelow(random, 2) === 0 ? undefined : hourly;
+		const step = nextStep(file, {max, periodStart: interval ? Math.floor(now / 3_600_000) * 3_600_000 : undefined}, bytes('\n'));
+		t.is(rotationDue(file, {max, interval, zone: 'UTC'}, now), step.kind === 'rotate' ? step.reason : undefined, JSON.stringify({file, max, interval}));
 	}
 });
