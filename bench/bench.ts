@@ -108,8 +108,8 @@ async function main(): Promise<number> {
 	const here = path.dirname(fileURLToPath(import.meta.url));
 	const root = path.resolve(here, '..', '..');
 	const rotlog = path.join(root, 'bin', 'rotlog');
-	if (!fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'parser.js'))) {
-		process.stderr.write('bench: dist/src/cli/parser.js is missing: run npm run build first\n');
+	if (!fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'main.js'))) {
+		process.stderr.write('bench: dist/src/cli/main.js is missing: run npm run build first\n');
 		return 1;
 	}
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-up cost of `rotlog check` on one small file and of a writer with empty input, against
 # starting Node, and the cost of the dependencies rotlog loads at start-up, loaded as rotlog loads
-# them (yargs' CommonJS entry, the lock's prebuilt binary: src/cli.ts, src/kernel-lock.ts).
+# them (yargs' CommonJS entry, the lock's prebuilt binary: src/cli/parser.ts, src/log/kernel-lock.ts).
 # Uses hyperfine when installed, else a timed loop; stdin is /dev/null either way.
 # Usage: scripts/startup.sh [runs]   (run `npm run build` first)
 set -euo pipefail

@@ -1,5 +1,7 @@
 // Pure parsers for option values: text in, a value or a UsageError naming the option and the value.
+import type {OnFull} from '../commands/write.js';
 import {invalidValue} from '../errors.js';
+import type {TimestampFormat} from '../output/timestamp.js';
 
 const sizeUnits: Record<string, number> = {'': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4};
 
@@ -73,4 +75,26 @@ export function parseFlag(option: string, value: string): boolean {
 	}
 
 	throw invalidValue(option, value, 'expected true or false');
+}
+
+/** --on-full: block (keep the lines and wait) or drop. */
+export function parseOnFull(option: string, value: string): OnFull {
+	if (value === 'block' || value === 'drop') {
+		return value;
+	}
+
+	throw invalidValue(option, value, 'expected block or drop');
+}
+
+/** --timestamp's value: iso (also when given bare) or unix. */
+export function parseTimestampFormat(option: string, value: string): TimestampFormat {
+	if (value === '' || value === 'iso') {
+		return 'iso';
+	}
+
+	if (value === 'unix') {
+		return 'unix';
+	}
+
+	throw invalidValue(option, value, 'expected iso or unix');
 }

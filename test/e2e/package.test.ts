@@ -57,7 +57,7 @@ const withInstall = installation.ok ? test : test.skip;
 
 test('the tarball holds the compiled code, the bin shim, the man page and nothing else large', t => {
 	const files = packed.files.map(file => file.path).sort();
-	for (const needed of ['bin/rotlog', 'man/rotlog.1', 'package.json', 'dist/src/cli/parser.js', 'dist/src/commands/write.js', 'dist/src/compress/child.js']) {
+	for (const needed of ['bin/rotlog', 'man/rotlog.1', 'package.json', 'dist/src/cli/main.js', 'dist/src/commands/write.js', 'dist/src/compress/child.js']) {
 		t.true(files.includes(needed), `missing ${needed}`);
 	}
 

@@ -5,7 +5,8 @@ import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {execa} from 'execa';
 import type {Options} from 'yargs';
-import {buildParser, commandOptions} from '../../../src/cli/parser.js';
+import {commandOptions} from '../../../src/cli/options.js';
+import {buildParser} from '../../../src/cli/parser.js';
 
 // This file runs from dist/test/unit/.
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
