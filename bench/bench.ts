@@ -218,7 +218,7 @@ function printReport(options: Options, corpus: Corpus, tools: Tools, rows: Row[]
 		'',
 		table(rows.filter(row => row.benchCase.group === 'core')),
 		'',
-		'### Targets (issue 2)',
+		'### Targets (the core)',
 		'',
 		targets(rows),
 		...compressionReport(rows),
@@ -249,7 +249,7 @@ function compressionReport(rows: Row[]): string[] {
 	const peers = rows.filter(row => row.benchCase.group === 'peers');
 	return [
 		'',
-		'### Compression (issue 3)',
+		'### Compression',
 		'',
 		`- every case rotates at ${compressMax} (multilog's largest size is 16 MiB - 1) and keeps 100 archives; gzip level 6 everywhere (rotlog's default, gzip's own)`,
 		'- input consumed = from the spawn until `cat` had put the whole corpus into the pipe (a `date` run after it): the writer\'s pipe time, all but the last 64 KiB pipe buffer read by the sink',
@@ -258,7 +258,7 @@ function compressionReport(rows: Row[]): string[] {
 		'',
 		compressionTable(compression, byId(floorId), byId('rotlog-gzip')),
 		'',
-		'#### Targets (issue 3)',
+		'#### Targets (compression)',
 		'',
 		compressionTargets(byId('rotlog-none'), byId('rotlog-gzip'), peers),
 	];

@@ -2,8 +2,8 @@
 // `cat INPUT | SINK`, and a check of what they left on disk. Rounds run the cases interleaved
 // (A B C A B C ...), so every ratio to the floor is taken between neighbouring runs.
 //
-// Three groups (`--cases`): core (issue 2: rotlog against the pipe floor, no compression), compress
-// (issue 3: the single writer with `--compress none` and `--compress gzip`, rotating at 16 MiB so
+// Three groups (`--cases`): core (rotlog against the pipe floor, no compression), compress
+// (the single writer with `--compress none` and `--compress gzip`, rotating at 16 MiB so
 // that a 256 MiB corpus makes 15 archives), and peers (the same corpus through `rotatelogs -p`
 // with a gzip hook, s6-log '!gzip', multilog '!gzip' and svlogd with a gzip processor, each at
 // 16 MiB, multilog's largest size; each skipped when not installed). The floor always runs.

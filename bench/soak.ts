@@ -1,4 +1,4 @@
-// `npm run soak [-- --seconds 60 --writers 8 --max 1M]` (not part of npm test; issue 7)
+// `npm run soak [-- --seconds 60 --writers 8 --max 1M]` (not part of npm test)
 //
 // Writers share one FILE with --max 1M and gzip, `rotlog check` runs in a loop beside them, and
 // every few seconds a random writer is SIGKILLed and replaced by a new one. At the end every line

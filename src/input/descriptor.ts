@@ -14,7 +14,7 @@ export type SourceEvents = {
 export type Source = {
 	/** Stops reading; bytes not read yet stay in the kernel. */
 	stop(): void;
-	/** Reads nothing until resumed: the pipe fills and its writers wait (a full disk, issue 7). */
+	/** Reads nothing until resumed: the pipe fills and its writers wait (a full disk with --on-full block). */
 	pause(): void;
 	resume(): void;
 };

@@ -2,7 +2,7 @@
 // without blocking, and rotlog also holds a write end of it: the kernel then never reports end of
 // input when the last outside writer closes, so a new writer can open it later and rotlog reads
 // on. Reading goes through readDescriptor's non-blocking libuv pipe handle: an idle FIFO costs an
-// epoll registration, no thread-pool thread (issue 6) and no CPU.
+// epoll registration, no thread-pool thread and no CPU.
 import {execFile} from 'node:child_process';
 import fs from 'node:fs';
 import {promisify} from 'node:util';

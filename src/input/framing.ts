@@ -59,7 +59,7 @@ export class LineFramer {
 
 	/**
 	 * Offers the complete lines, without copying them, to `take`, which returns how many bytes it
-	 * took: a prefix ending at a line end (a full disk takes less than all, issue 7). Those are
+	 * took: a prefix ending at a line end (on a full disk the appender takes less than all). Those are
 	 * dropped, the rest stays for the next offer. True when everything offered was taken.
 	 */
 	offerLines(take: (lines: Buffer) => number): boolean {

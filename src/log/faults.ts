@@ -1,4 +1,4 @@
-// Test-only seams (issue 7): injected file-system errors and crashes at named steps. Both are
+// Test-only seams: injected file-system errors and crashes at named steps. Both are
 // read from the environment once; unset (always, outside tests) they cost one check per call.
 //
 //   ROTLOG_TEST_FAULTS=write=ENOSPC*3,rename=EIO*1

@@ -1,5 +1,5 @@
 // --timestamp: the prefix of each line. Pure: the time is a parameter. This is the only mode in
-// which rotlog works per line (issue 5); without it the hot path stays per batch.
+// which rotlog works per line; without it the hot path stays per batch.
 
 export type TimestampFormat = 'iso' | 'unix';
 
