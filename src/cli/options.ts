@@ -150,6 +150,11 @@ export const maintenanceOptions = {
 		alias: 'v',
 		describe: 'Print one line per action taken',
 	},
+	'dry-run': {
+		type: 'boolean',
+		alias: 'n',
+		describe: 'Print what would be done, one line per action, and change nothing (not even a lock file)',
+	},
 } as const satisfies Record<string, Options>;
 
 /** Options of status. */

@@ -70,7 +70,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				const jobs = maintenanceJobs(args.files ?? [], args);
 				schedule(async () => {
 					const {runRotate} = await import('../commands/rotate.js');
-					return runRotate(jobs, args.verbose ?? false);
+					return runRotate(jobs, args.verbose ?? false, args['dry-run'] ?? false);
 				});
 			},
 		)
@@ -84,7 +84,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				const jobs = maintenanceJobs(args.files ?? [], args);
 				schedule(async () => {
 					const {runCheck} = await import('../commands/check.js');
-					return runCheck(jobs, args.verbose ?? false);
+					return runCheck(jobs, args.verbose ?? false, args['dry-run'] ?? false);
 				});
 			},
 		)

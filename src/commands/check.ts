@@ -6,10 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Codec} from '../compress/codecs.js';
+import {archiveGroups} from '../decide/archives.js';
+import {archiveExtensions, extensionOf} from '../decide/extensions.js';
 import {recoverCompressions} from '../compress/compressor.js';
 import {renderError} from '../errors.js';
 import {runHook} from '../output/hooks.js';
-import {describeAction, maintain, type MaintenancePolicy} from '../log/maintain.js';
+import {describeAction, describePlanned, maintain, type MaintenancePolicy, previewMaintenance} from '../log/maintain.js';
 import {expandTarget} from '../log/targets.js';
 
 export type MaintenanceJob = {
@@ -24,6 +26,8 @@ export type MaintenanceRun = {
 	/** Rotate every non-empty file now (`rotlog rotate`). */
 	force: boolean;
 	verbose: boolean;
+	/** Print what would be done, one line per action, and change nothing (--dry-run). */
+	dryRun?: boolean | undefined;
 };
 
 /** Runs every job; 0 when all went well, 1 when any file failed (each reported on one line). */
@@ -52,6 +56,16 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
 
 			done.add(path.resolve(file));
 			const policy = job.policy(file);
+			if (run.dryRun) {
+				try {
+					showPlan(file, policy, run.force);
+				} catch (error) {
+					report(error);
+				}
+
+				continue;
+			}
+
 			const hook = async (archive: string) => {
 				if (policy.onRotate === undefined) {
 					return;
@@ -114,6 +128,41 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
 	return status;
 }
 
-export async function runCheck(jobs: MaintenanceJob[], verbose: boolean): Promise<number> {
-	return runMaintenance({jobs, force: false, verbose});
+/**
+ * --dry-run: the plan for one file, one line per action on stdout: what the lock would guard
+ * (repair, rotation, renames, deletions), then the compressions and hooks that would follow.
+ */
+function showPlan(file: string, policy: ReturnType<MaintenanceJob['policy']>, force: boolean): void {
+	const {actions, names} = previewMaintenance(policy, force, Date.now());
+	const lines = actions.map(action => describePlanned(action));
+	const directory = path.dirname(file);
+	const rotated = actions.find(action => action.kind === 'rotated');
+	const archive = rotated?.kind === 'rotated' ? rotated.archive : undefined;
+	const finals: string[] = [];
+	if (policy.codec === undefined) {
+		if (archive !== undefined) {
+			finals.push(archive);
+		}
+	} else {
+		// The new archive and any raw one an earlier run left: recovery compresses them all.
+		const present = new Set(names);
+		const raws = archiveGroups(path.basename(file), policy, names).flat()
+			.filter(name => extensionOf(name) === '' && !archiveExtensions.some(extension => present.has(`${name}${extension}`)));
+		for (const name of raws) {
+			lines.push(`would compress '${path.join(directory, name)}' (${policy.codec.name})`);
+			finals.push(`${path.join(directory, name)}${policy.codec.extension}`);
+		}
+	}
+
+	if (policy.onRotate !== undefined) {
+		for (const final of finals) {
+			lines.push(`would run --on-rotate '${policy.onRotate}' for '${final}'`);
+		}
+	}
+
+	process.stdout.write(lines.map(line => `${line}\n`).join(''));
+}
+
+export async function runCheck(jobs: MaintenanceJob[], verbose: boolean, dryRun = false): Promise<number> {
+	return runMaintenance({jobs, force: false, verbose, dryRun});
 }

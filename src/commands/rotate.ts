@@ -2,6 +2,6 @@
 // the write mode. An empty or missing FILE is left alone (exit 0).
 import {type MaintenanceJob, runMaintenance} from './check.js';
 
-export async function runRotate(jobs: MaintenanceJob[], verbose: boolean): Promise<number> {
-	return runMaintenance({jobs, force: true, verbose});
+export async function runRotate(jobs: MaintenanceJob[], verbose: boolean, dryRun = false): Promise<number> {
+	return runMaintenance({jobs, force: true, verbose, dryRun});
 }

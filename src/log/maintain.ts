@@ -16,10 +16,11 @@ import path from 'node:path';
 import {archiveGroups} from '../decide/archives.js';
 import {findArchives} from '../decide/numbered-names.js';
 import {rotationDue, type RotationReason} from '../decide/rotation.js';
+import {errnoCode, fsFailure} from '../errors.js';
 import {readNames} from './directory.js';
 import {FileLock} from './lock.js';
 import {LogFile} from './log-file.js';
-import {applyRetention, rotateLog, type RotationOptions} from './rotate.js';
+import {applyRetention, retentionPlan, rotateLog, rotationPlan, type RotationOptions} from './rotate.js';
 
 export type MaintenancePolicy = RotationOptions & {
 	lockPath: string;
@@ -35,6 +36,12 @@ export type MaintenanceAction =
 	| {kind: 'rotated'; file: string; archive: string | undefined; reason: RotationReason; size: number}
 	| {kind: 'removed'; file: string; archive: string};
 
+/** What a dry run shows: the actions, and the steps a real run takes silently. */
+export type PlannedAction =
+	| MaintenanceAction
+	| {kind: 'repaired'; file: string}
+	| {kind: 'renamed'; file: string; from: string; to: string};
+
 /** One line for --verbose. */
 export function describeAction(action: MaintenanceAction): string {
 	switch (action.kind) {
@@ -45,6 +52,28 @@ export function describeAction(action: MaintenanceAction): string {
 
 		case 'removed': {
 			return `removed '${action.archive}': retention`;
+		}
+	}
+}
+
+/** One line for --dry-run: what a real run would do. */
+export function describePlanned(action: PlannedAction): string {
+	switch (action.kind) {
+		case 'rotated': {
+			const to = action.archive === undefined ? 'and delete it (--keep 0)' : `-> '${action.archive}'`;
+			return `would rotate '${action.file}' ${to}: ${action.reason}, ${action.size} bytes`;
+		}
+
+		case 'removed': {
+			return `would delete '${action.archive}': retention`;
+		}
+
+		case 'renamed': {
+			return `would rename '${action.from}' -> '${action.to}'`;
+		}
+
+		case 'repaired': {
+			return `would end the unfinished last line of '${action.file}' (left by a killed writer)`;
 		}
 	}
 }
@@ -94,4 +123,116 @@ function maintainLocked(file: LogFile, policy: MaintenancePolicy, force: boolean
 	const actions = policy.keep > 0 ? removed(applyRetention(policy.file, policy.keep - 1, policy, now)) : [];
 	const {archive, deleted} = rotateLog(file, state, policy, now);
 	return [...actions, {kind: 'rotated', file: policy.file, archive, reason, size: state.size}, ...removed(deleted)];
+}
+
+/** A dry run's plan, and the names the directory would then hold. */
+export type Preview = {actions: PlannedAction[]; names: string[]};
+
+/**
+ * What `maintain` would do now, changing nothing and creating nothing, not even the lock file
+ * (--dry-run). The same decider and planners run on what is on disk, without the lock: a
+ * snapshot, which live writers may change before a real run.
+ */
+export function previewMaintenance(policy: MaintenancePolicy, force: boolean, now: number): Preview {
+	const directory = path.dirname(policy.file);
+	const inDirectory = (name: string) => path.join(directory, name);
+	const names = new Set(readNames(directory, {missingOk: true}));
+	const tail = peekTail(policy.file);
+	if (tail === undefined && !hasArchives(policy)) {
+		return {actions: [], names: []};
+	}
+
+	const actions: PlannedAction[] = [];
+	const state = {size: tail?.size ?? 0, mtimeMs: tail?.mtimeMs ?? 0};
+	if (tail?.unfinished) {
+		actions.push({kind: 'repaired', file: policy.file});
+		state.size += 1;
+	}
+
+	// Stored sizes and mtimes by name, carried along the planned renames.
+	const stored = new Map<string, {size: number; mtimeMs: number}>();
+	const statOf = (name: string) => stored.get(name) ?? fs.lstatSync(inDirectory(name), {throwIfNoEntry: false});
+	const remove = (doomed: readonly string[]) => {
+		for (const name of doomed) {
+			names.delete(name);
+			actions.push({kind: 'removed', file: policy.file, archive: inDirectory(name)});
+		}
+	};
+
+	const reason = rotationDue(state, policy, now, force);
+	if (reason === undefined) {
+		remove(retentionPlan(policy.file, policy.keep, policy, now, [...names], statOf, state.size));
+		return {actions, names: [...names]};
+	}
+
+	if (policy.keep > 0) {
+		remove(retentionPlan(policy.file, policy.keep - 1, policy, now, [...names], statOf, state.size));
+	}
+
+	const base = path.basename(policy.file);
+	let archive: string | undefined;
+	for (const step of rotationPlan(policy, [...names], state.mtimeMs)) {
+		if (step.op === 'unlink') {
+			if (step.name !== base) {
+				remove([step.name]);
+			}
+
+			names.delete(step.name);
+			continue;
+		}
+
+		const stats = step.from === base ? state : statOf(step.from);
+		if (stats !== undefined) {
+			stored.set(step.to, stats);
+		}
+
+		names.delete(step.from);
+		names.add(step.to);
+		if (step.from === base) {
+			archive = inDirectory(step.to);
+		} else {
+			actions.push({kind: 'renamed', file: policy.file, from: inDirectory(step.from), to: inDirectory(step.to)});
+		}
+	}
+
+	// After the rotation FILE is new and empty; an archive that retention deletes at once is none.
+	const doomed = retentionPlan(policy.file, policy.keep, policy, now, [...names], statOf, 0);
+	if (archive !== undefined && doomed.includes(path.basename(archive))) {
+		archive = undefined;
+	}
+
+	actions.push({kind: 'rotated', file: policy.file, archive, reason, size: state.size});
+	remove(doomed);
+	return {actions, names: [...names]};
+}
+
+/**
+ * FILE's size and mtime, and whether its last line is unfinished, read without changing it:
+ * opened without following a link and without blocking (a FIFO planted at FILE's name must not
+ * stall a dry run). Undefined when FILE is missing or not a regular file.
+ */
+function peekTail(file: string): {size: number; mtimeMs: number; unfinished: boolean} | undefined {
+	let fd: number;
+	try {
+		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+	} catch (error) {
+		if (errnoCode(error) === 'ENOENT') {
+			return undefined;
+		}
+
+		throw fsFailure('open', file, error);
+	}
+
+	try {
+		const stats = fs.fstatSync(fd);
+		if (!stats.isFile()) {
+			return undefined;
+		}
+
+		const last = Buffer.alloc(1);
+		const unfinished = stats.size > 0 && fs.readSync(fd, last, 0, 1, stats.size - 1) === 1 && last[0] !== 0x0a;
+		return {size: stats.size, mtimeMs: stats.mtimeMs, unfinished};
+	} finally {
+		fs.closeSync(fd);
+	}
 }

@@ -38,17 +38,21 @@ export function rotateLog(file: LogFile, state: LogFileState, options: RotationO
 	return rotated;
 }
 
-/** Rotates FILE, then applies retention as of `now`; returns the archive and the deleted paths. */
-function rotateAndPrune(options: RotationOptions, now: number): {archive: string | undefined; deleted: string[]} {
-	const directory = path.dirname(options.file);
+/** How FILE becomes an archive: renames and unlinks, ending with FILE's own rename (or unlink). */
+export function rotationPlan(options: RotationOptions, names: readonly string[], fileMtimeMs: number): PlanStep[] {
 	const base = path.basename(options.file);
-	const names = readNames(directory);
-
 	// Date names never shift: FILE takes its period's name, then retention prunes.
 	const format = dateFormatOf(options);
-	const plan: PlanStep[] = format === undefined
+	return format === undefined
 		? planRotation(base, names, options.keep)
-		: [{op: 'rename', from: base, to: dateTarget(options.file, format, options, names)}];
+		: [{op: 'rename', from: base, to: dateArchiveName(base, format, stampFor(options, format, fileMtimeMs), names)}];
+}
+
+/** Rotates FILE, then applies retention as of `now`; returns the archive and the deleted paths. */
+function rotateAndPrune(options: RotationOptions, now: number): Rotated {
+	const directory = path.dirname(options.file);
+	const base = path.basename(options.file);
+	const plan = rotationPlan(options, readNames(directory), fileMtime(options.file));
 	let archive: string | undefined;
 	// Archives the plan itself deletes (those past --keep; with --keep 0, every one): reported
 	// with retention's, so that --verbose names every deletion.
@@ -66,6 +70,15 @@ function rotateAndPrune(options: RotationOptions, now: number): {archive: string
 	const deleted = [...unlinked, ...applyRetention(options.file, options.keep, options, now)];
 	stepDone('rotate');
 	return {archive: archive !== undefined && deleted.includes(archive) ? undefined : archive, deleted};
+}
+
+/** FILE's mtime, which names its date archive; absent (removed by hand): any name will do. */
+function fileMtime(file: string): number {
+	try {
+		return fs.statSync(file, {throwIfNoEntry: false})?.mtimeMs ?? 0;
+	} catch (error) {
+		throw fsFailure('stat', file, error);
+	}
 }
 
 function apply(directory: string, step: PlanStep): void {
@@ -88,34 +101,21 @@ function apply(directory: string, step: PlanStep): void {
 	}
 }
 
-/** The date name (in FILE's directory) FILE takes now, from its mtime and the names present. */
-function dateTarget(file: string, format: string, options: ArchiveOptions, names: readonly string[]): string {
-	let mtimeMs: number;
-	try {
-		// Absent (removed by hand): any name will do, the rename finds nothing to move.
-		mtimeMs = fs.statSync(file, {throwIfNoEntry: false})?.mtimeMs ?? 0;
-	} catch (error) {
-		throw fsFailure('stat', file, error);
-	}
+/** Sizes and mtimes of archive names, as stored (undefined: gone). */
+export type StatOf = (name: string) => {size: number; mtimeMs: number} | undefined;
 
-	return dateArchiveName(path.basename(file), format, stampFor(options, format, mtimeMs), names);
-}
-
-/** Applies --keep, --max-age and --max-total to FILE's archives; returns the deleted paths. */
-export function applyRetention(file: string, keep: number, options: ArchiveOptions, now: number): string[] {
+/**
+ * The names retention deletes (--keep, --max-age, --max-total as of `now`) among FILE's archives
+ * in `names`, given their sizes and mtimes and FILE's size.
+ */
+export function retentionPlan(file: string, keep: number, options: ArchiveOptions, now: number, names: readonly string[], statOf: StatOf, fileSize: number): string[] {
 	// Sizes and mtimes only matter to --max-age and --max-total.
 	const measure = options.maxAge !== undefined || options.maxTotal !== undefined;
-
-	const directory = path.dirname(file);
-	const base = path.basename(file);
-	const names = readNames(directory);
-	const inDirectory = (name: string) => path.join(directory, name);
-
 	const archives: StoredArchive[] = [];
-	for (const group of archiveGroups(base, options, names)) {
+	for (const group of archiveGroups(path.basename(file), options, names)) {
 		const archive: StoredArchive = {names: [], size: 0, mtimeMs: Number.NEGATIVE_INFINITY};
 		for (const name of group) {
-			const stats = measure ? fs.lstatSync(inDirectory(name), {throwIfNoEntry: false}) : {size: 0, mtimeMs: 0};
+			const stats = measure ? statOf(name) : {size: 0, mtimeMs: 0};
 			if (stats) {
 				archive.names.push(name);
 				archive.size += stats.size;
@@ -129,8 +129,16 @@ export function applyRetention(file: string, keep: number, options: ArchiveOptio
 	}
 
 	const rules: RetentionRules = {keep, maxAge: options.maxAge, maxTotal: options.maxTotal};
+	return planRetention({archives, fileSize, rules, now, inProgress: options.inProgress?.(names)});
+}
+
+/** Applies --keep, --max-age and --max-total to FILE's archives; returns the deleted paths. */
+export function applyRetention(file: string, keep: number, options: ArchiveOptions, now: number): string[] {
+	const directory = path.dirname(file);
+	const inDirectory = (name: string) => path.join(directory, name);
+	const statOf: StatOf = name => fs.lstatSync(inDirectory(name), {throwIfNoEntry: false});
 	const fileSize = fs.statSync(file, {throwIfNoEntry: false})?.size ?? 0;
-	const doomed = planRetention({archives, fileSize, rules, now, inProgress: options.inProgress?.(names)});
+	const doomed = retentionPlan(file, keep, options, now, readNames(directory), statOf, fileSize);
 	const deleted: string[] = [];
 	for (const name of doomed) {
 		try {
