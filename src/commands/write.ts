@@ -1,7 +1,9 @@
 // The write mode: stdin and/or FIFOs -> whole lines per source -> batches appended under the lock;
 // archives compressed in the background; hooks run once an archive is final.
 import {Appender, type AppenderOptions} from '../log/appender.js';
+import {FullDisk, type OnFull} from '../decide/full-disk.js';
 import {LockTurns} from '../decide/lock-turns.js';
+import {TurnHold} from '../log/turn-hold.js';
 import type {Codec} from '../compress/codecs.js';
 import {Compressor} from '../compress/compressor.js';
 import {renderError, RuntimeFailure} from '../errors.js';
@@ -19,33 +21,7 @@ export type WriteOptions = InputOptions & AppenderOptions & {
 	onFull?: OnFull | undefined;
 };
 
-export type OnFull = 'block' | 'drop';
-
-/** Retries of a write that failed for want of space: 50 ms, doubling up to 5 s. */
-const firstRetry = 50;
-const lastRetry = 5000;
-
-/** Lines in whole lines (each ends with a newline): for reports only, never on the hot path. */
-function countLines(lines: Uint8Array): number {
-	let count = 0;
-	for (let at = lines.indexOf(0x0a); at !== -1; at = lines.indexOf(0x0a, at + 1)) {
-		count++;
-	}
-
-	return count;
-}
-
-/** The bytes of `lines` whose stamped copy is the first `written` bytes of `stamped`. */
-function unstampedBytes(lines: Uint8Array, stamped: Uint8Array, written: number): number {
-	let count = countLines(stamped.subarray(0, written));
-	let at = 0;
-	while (count > 0) {
-		at = lines.indexOf(0x0a, at) + 1;
-		count--;
-	}
-
-	return at;
-}
+export type {OnFull} from '../decide/full-disk.js';
 
 /**
  * When whole lines are written. A source with `writeAt` bytes of them has them written at once
@@ -66,7 +42,15 @@ function unstampedBytes(lines: Uint8Array, stamped: Uint8Array, written: number)
 const writeAt = 32 * 1024;
 const batchLimit = 1024 * 1024;
 
-export async function runWrite(options: WriteOptions): Promise<number> {
+/** Prints a line that a unit returned, if any. */
+function say(line: string | undefined): void {
+	if (line !== undefined) {
+		process.stderr.write(`${line}\n`);
+	}
+}
+
+/** `clock`: milliseconds, as Date.now(); tests may pass another. */
+export async function runWrite(options: WriteOptions, clock: () => number = Date.now): Promise<number> {
 	// FIFOs first: a bad --fifo fails before FILE is created. (If FILE then fails, the process
 	// exits at once, so the FIFOs' descriptors need no closing.)
 	const inputs = await openInputs(options, batchLimit);
@@ -74,9 +58,12 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 	const {onRotate, timestamp} = options;
 	const runHook = onRotate === undefined ? undefined : (await import('../output/hooks.js')).runHook;
 	const tee = options.tee ? new (await import('../output/tee.js')).Tee() : undefined;
-	const stamp = timestamp === undefined ? undefined : await (async () => {
-		const {formatTimestamp, stampLines} = await import('../output/timestamp.js');
-		return (lines: Buffer) => stampLines(lines, formatTimestamp(timestamp, new Date()));
+	const stamping = timestamp === undefined ? undefined : await (async () => {
+		const {formatTimestamp, stampLines, unstampedBytes} = await import('../output/timestamp.js');
+		return {
+			stamp: (lines: Buffer) => stampLines(lines, formatTimestamp(timestamp, new Date(clock()))),
+			unstampedBytes,
+		};
 	})();
 
 	// Hooks run while writing goes on; the process waits for them before it exits.
@@ -106,85 +93,18 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 		},
 		onRotated: options.codec === undefined ? onFinal : undefined,
 	});
-	const dropMode = options.onFull === 'drop';
-
-	// A full disk or an I/O error (issue 7): an episode lasts from the first failed write to the
-	// next one that works. One line on stderr when it starts; in drop mode another when it ends.
-	let episode: {retryAt: number; delay: number} | undefined;
-	let dropped = 0;
-	const failing = (why: unknown) => {
-		if (episode === undefined) {
-			episode = {retryAt: 0, delay: firstRetry};
-			const then = dropMode ? 'dropping lines until it works again (--on-full drop)' : 'keeping the lines and retrying until it works';
-			process.stderr.write(`${renderError(why)}; ${then}\n`);
-		} else {
-			episode.delay = Math.min(episode.delay * 2, lastRetry);
-		}
-
-		episode.retryAt = Date.now() + episode.delay;
-	};
-
-	const reportDropped = (when: string) => {
-		if (dropped > 0) {
-			process.stderr.write(`rotlog: dropped ${dropped} lines ${when} (--on-full drop)\n`);
-			dropped = 0;
-		}
-	};
-
-	const recovered = () => {
-		if (episode !== undefined) {
-			episode = undefined;
-			reportDropped(`while '${options.file}' could not be written; writing again`);
-		}
-	};
-
-	const turns = new LockTurns();
-	let turnEnding = false;
-	const endTurn = () => {
-		turnEnding = false;
-		turns.endTurn();
-		appender.release();
-	};
-
-	/**
-	 * Takes the lock, if it is free, for the rest of this event-loop turn, so that the reads that
-	 * follow in the turn are written at once without taking it again. Immediates run before the
-	 * loop waits for input again, so the lock is never held while rotlog waits. Not with --tee:
-	 * its copy to stdout waits for whoever reads stdout, and that must not keep other writers
-	 * waiting for the lock.
-	 */
-	const holdIfFree = (): boolean => {
-		if (appender.holding) {
-			return true;
-		}
-
-		if (tee !== undefined) {
-			return false;
-		}
-
-		const now = Date.now();
-		if (!turns.mayTry(now)) {
-			return false;
-		}
-
-		const taken = appender.tryLock();
-		turns.record(now, taken);
-		if (!turnEnding) {
-			turnEnding = true;
-			setImmediate(endTurn);
-		}
-
-		return taken;
-	};
+	// A full disk or an I/O error: lines wait (or are dropped) and writes are retried, not fatal.
+	const disk = new FullDisk(options.onFull ?? 'block', options.file);
+	const hold = new TurnHold({appender, turns: new LockTurns(), clock, schedule: setImmediate, never: tee !== undefined});
 
 	/** Writes whole lines; returns the bytes taken (the rest is kept by the sources and retried). */
 	const append = (lines: Buffer): number => {
-		if (dropMode && episode !== undefined && Date.now() < episode.retryAt) {
-			dropped += countLines(lines);
+		if (disk.failing && disk.dropsAt(clock())) {
+			disk.drop(lines);
 			return lines.length;
 		}
 
-		const logged = stamp === undefined ? lines : stamp(lines);
+		const logged = stamping === undefined ? lines : stamping.stamp(lines);
 		// In a hold (taken by `ready` below) the lock stays ours to the end of the event-loop turn.
 		const written = appender.append(logged);
 		if (written > 0) {
@@ -192,14 +112,17 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 		}
 
 		if (appender.blocked === undefined) {
-			recovered();
+			if (disk.failing) {
+				say(disk.recovered());
+			}
+
 			return lines.length;
 		}
 
-		const taken = stamp === undefined ? written : unstampedBytes(lines, logged, written);
-		failing(appender.blocked);
-		if (dropMode) {
-			dropped += countLines(lines.subarray(taken));
+		const taken = stamping === undefined ? written : stamping.unstampedBytes(lines, logged, written);
+		say(disk.failed(appender.blocked, clock()));
+		if (disk.drops) {
+			disk.drop(lines.subarray(taken));
 			return lines.length;
 		}
 
@@ -220,7 +143,7 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 				error ??= closing;
 			}
 
-			reportDropped(`while '${options.file}' could not be written`);
+			say(disk.closed());
 			// Only now: a second SIGTERM during the final write must not kill us mid-way.
 			process.off('SIGTERM', onSignal);
 			process.off('SIGINT', onSignal);
@@ -249,7 +172,7 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 
 			try {
 				if (!inputs.drainAll(append)) {
-					retry = setTimeout(finish, Math.max(0, (episode?.retryAt ?? 0) - Date.now()));
+					retry = setTimeout(finish, disk.retryIn(clock()));
 					return;
 				}
 			} catch (error) {
@@ -285,7 +208,7 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 				if (!inputs.drainLines(append)) {
 					// Keep what is not written; read nothing more (the producers wait) until it is.
 					inputs.pause();
-					retry = setTimeout(retryWrite, Math.max(0, (episode?.retryAt ?? 0) - Date.now()));
+					retry = setTimeout(retryWrite, disk.retryIn(clock()));
 				}
 			} catch (error) {
 				settle(error);
@@ -349,7 +272,7 @@ export async function runWrite(options: WriteOptions): Promise<number> {
 			ready(bytes, full) {
 				// Written now: as much as the source may hold (waiting for the lock if need be), or a
 				// read's worth when the lock is free. Else at the end of the turn, with what follows.
-				if (full || (bytes >= writeAt && holdIfFree())) {
+				if (full || (bytes >= writeAt && hold.holdIfFree())) {
 					flush();
 				} else if (!scheduled) {
 					scheduled = true;

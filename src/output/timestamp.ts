@@ -1,5 +1,6 @@
 // --timestamp: the prefix of each line. Pure: the time is a parameter. This is the only mode in
-// which rotlog works per line; without it the hot path stays per batch.
+// which rotlog works per line: each line needs its own prefix, so it costs a copy of every batch;
+// without it the hot path stays per batch.
 
 export type TimestampFormat = 'iso' | 'unix';
 
@@ -56,4 +57,18 @@ export function stampLines(lines: Uint8Array, prefix: string): Buffer {
 	}
 
 	return stamped;
+}
+
+/**
+ * The bytes of `lines` whose stamped copy is the first `written` bytes of `stamped` (a short
+ * write ends at a line end): the lines of `lines` up to as many newlines as that part of
+ * `stamped` holds.
+ */
+export function unstampedBytes(lines: Uint8Array, stamped: Uint8Array, written: number): number {
+	let from = 0;
+	for (let end = stamped.indexOf(0x0a); end !== -1 && end < written; end = stamped.indexOf(0x0a, end + 1)) {
+		from = lines.indexOf(0x0a, from) + 1;
+	}
+
+	return from;
 }
