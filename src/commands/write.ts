@@ -88,6 +88,7 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 	const compressor = new Compressor({file: options.file, lockPath: options.lockPath, codec: options.codec, naming: options, onFinal});
 	const appender = new Appender({
 		...options,
+		clock,
 		onArchive(archive) {
 			compressor.archived(archive);
 		},
