@@ -189,7 +189,7 @@ export const catOptions = {
  * documented and shown by that command's --help.
  */
 export const commandOptions = {
-	write: {...policyOptions, ...inputOptions, ...streamOptions},
+	write: {...policyOptions, config: maintenanceOptions.config, ...inputOptions, ...streamOptions},
 	maintenance: {...policyOptions, ...maintenanceOptions},
 	status: {lock: policyOptions.lock, ...namingOptions, ...statusOptions},
 	cat: {lock: policyOptions.lock, ...namingOptions, ...catOptions},

@@ -5,7 +5,8 @@ import {createRequire} from 'node:module';
 import type Yargs from 'yargs/yargs';
 import {RuntimeFailure, UsageError} from '../errors.js';
 import {commandOptions} from './options.js';
-import {archiveOptions, maintenanceJobs, nonEmptyFile, policyOf} from './policies.js';
+import {archiveOptions, maintenanceJobs, nonEmptyFile, policyOf, recordedValues, writerValues} from './policies.js';
+import {recordOf, withRecord} from './policy-text.js';
 
 /**
  * yargs through its CommonJS entry: one bundled file, loaded in about half the time of its ES
@@ -54,9 +55,11 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 					throw new UsageError('invalid FILE \'\': expected a path');
 				}
 
+				const values = writerValues(file, args);
+				const policy = policyOf(file, values);
 				schedule(async () => {
 					const {runWrite} = await import('../commands/write.js');
-					return runWrite({...policyOf(file, args), fifos: args.fifo, stdin: args.stdin, tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full']});
+					return runWrite({...policy, record: recordOf(values, policy.lockPath), fifos: args.fifo, stdin: args.stdin, tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full']});
 				});
 			},
 		)
@@ -96,10 +99,11 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				.options(commandOptions.status),
 			args => {
 				const file = nonEmptyFile(args.file);
-				const {naming} = archiveOptions(args);
+				const lockPath = args.lock ?? `${file}.lock`;
+				const {naming} = archiveOptions(withRecord(recordedValues(lockPath), args));
 				schedule(async () => {
 					const {runStatus} = await import('../commands/status.js');
-					return runStatus({file, lockPath: args.lock ?? `${file}.lock`, json: args.json ?? false, naming});
+					return runStatus({file, lockPath, json: args.json ?? false, naming});
 				});
 			},
 		)
@@ -111,10 +115,11 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				.options(commandOptions.cat),
 			args => {
 				const file = nonEmptyFile(args.file);
-				const {naming} = archiveOptions(args);
+				const lockPath = args.lock ?? `${file}.lock`;
+				const {naming} = archiveOptions(withRecord(recordedValues(lockPath), args));
 				schedule(async () => {
 					const {runCat} = await import('../commands/cat.js');
-					return runCat({file, lockPath: args.lock ?? `${file}.lock`, follow: args.follow ?? false, interval: 200, naming});
+					return runCat({file, lockPath, follow: args.follow ?? false, interval: 200, naming});
 				});
 			},
 		)

@@ -2,14 +2,17 @@
 // time rules, naming, retention, mode, hook, codec), and for check and rotate the list of jobs
 // (command-line files and patterns, then --config entries) with their policies.
 import fs from 'node:fs';
+import path from 'node:path';
 import type {MaintenanceJob} from '../commands/check.js';
 import {selectCodec, type CodecName} from '../compress/codecs.js';
 import {type ArchiveOptions, namingFor} from '../decide/archives.js';
-import {hasMagic} from '../decide/glob.js';
+import {hasMagic, matchPath} from '../decide/glob.js';
 import type {Interval} from '../decide/period.js';
 import {fsFailure, UsageError} from '../errors.js';
+import {readRecord} from '../log/policy-record.js';
 import {parseConfig} from './config.js';
 import {defaultKeep, policyOptions} from './options.js';
+import {valuesOfRecord, withRecord} from './policy-text.js';
 
 export function nonEmptyFile(file: string | undefined): string {
 	if (file === undefined || file.length === 0) {
@@ -64,6 +67,43 @@ export function policyOf(file: string, values: PolicyValues) {
 	};
 }
 
+/** The policy the writers of a log recorded in its lock file (none: no values). */
+export function recordedValues(lockPath: string): PolicyValues {
+	const record = readRecord(lockPath);
+	return record === undefined ? {} : valuesOfRecord(record);
+}
+
+/** The policy entries of a --config file, each value checked by its option's parser. */
+function readConfig(config: string): ReturnType<typeof parseConfig> {
+	let text: string;
+	try {
+		text = fs.readFileSync(config, 'utf8');
+	} catch (error) {
+		throw fsFailure('read config', config, error);
+	}
+
+	const parsers = Object.fromEntries(Object.entries(policyOptions).map(([key, option]) => [key, option.coerce]));
+	return parseConfig(text, config, parsers);
+}
+
+/**
+ * A writer's options with --config: the first entry naming FILE (its path, or a pattern that
+ * matches it) gives the policy, and options on the command line win over it.
+ */
+export function writerValues<T extends PolicyValues>(file: string, values: T & {config?: string | undefined}): T {
+	if (values.config === undefined) {
+		return values;
+	}
+
+	const entry = readConfig(values.config).find(({path: entryPath}) => path.resolve(entryPath) === path.resolve(file)
+		|| (hasMagic(entryPath) && matchPath(path.resolve(entryPath), path.resolve(file))));
+	if (entry === undefined) {
+		throw new UsageError(`invalid config '${values.config}': no entry names '${file}'`);
+	}
+
+	return withRecord(entry.values as PolicyValues, values) as T;
+}
+
 /** check and rotate: the files and patterns of the command line, then those of --config. */
 export function maintenanceJobs(files: readonly string[], values: PolicyValues & {config?: string | undefined}): MaintenanceJob[] {
 	const jobs: MaintenanceJob[] = [];
@@ -72,7 +112,8 @@ export function maintenanceJobs(files: readonly string[], values: PolicyValues &
 			throw new UsageError(`${where}: a lock path cannot be shared by the files of pattern '${target}'`);
 		}
 
-		jobs.push({target, policy: file => policyOf(file, targetValues)});
+		// Each file's own record under the options: a bare `check` does what that log's writers do.
+		jobs.push({target, policy: file => policyOf(file, withRecord(recordedValues(targetValues.lock ?? `${file}.lock`), targetValues))});
 	};
 
 	if (values.lock !== undefined && files.length > 1) {
@@ -88,15 +129,7 @@ export function maintenanceJobs(files: readonly string[], values: PolicyValues &
 	}
 
 	if (values.config !== undefined) {
-		let text: string;
-		try {
-			text = fs.readFileSync(values.config, 'utf8');
-		} catch (error) {
-			throw fsFailure('read config', values.config, error);
-		}
-
-		const parsers = Object.fromEntries(Object.entries(policyOptions).map(([key, option]) => [key, option.coerce]));
-		for (const [index, entry] of parseConfig(text, values.config, parsers).entries()) {
+		for (const [index, entry] of readConfig(values.config).entries()) {
 			// --lock names the lock of the command line's FILE, not of the config's files.
 			add(entry.path, {...values, lock: undefined, ...entry.values}, `invalid config '${values.config}': files[${index}].lock`);
 		}

@@ -9,6 +9,8 @@ import {Compressor} from '../compress/compressor.js';
 import {renderError, RuntimeFailure} from '../errors.js';
 import {openInputs, type InputOptions} from '../input/inputs.js';
 import type {TimestampFormat} from '../output/timestamp.js';
+import {joinWriters} from '../log/join-writers.js';
+import type {PolicyRecord} from '../log/policy-record.js';
 
 export type WriteOptions = InputOptions & AppenderOptions & {
 	/** Undefined: archives stay uncompressed. */
@@ -19,6 +21,8 @@ export type WriteOptions = InputOptions & AppenderOptions & {
 	timestamp?: TimestampFormat | undefined;
 	/** When FILE cannot be written (disk full, I/O error): keep the lines and wait, or drop them. */
 	onFull?: OnFull | undefined;
+	/** This writer's policy as text, recorded in the lock file for the other commands. */
+	record?: PolicyRecord | undefined;
 };
 
 export type {OnFull} from '../decide/full-disk.js';
@@ -94,6 +98,15 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 		},
 		onRotated: options.codec === undefined ? onFinal : undefined,
 	});
+	// Before any line: this writer is counted as live, and the log's record is settled.
+	const presence = options.record === undefined ? undefined : (() => {
+		try {
+			return joinWriters(appender, options.file, options.lockPath, options.record);
+		} catch (error) {
+			appender.close();
+			throw error;
+		}
+	})();
 	// A full disk or an I/O error: lines wait (or are dropped) and writes are retried, not fatal.
 	const disk = new FullDisk(options.onFull ?? 'block', options.file);
 	const hold = new TurnHold({appender, turns: new LockTurns(), clock, schedule: setImmediate, never: tee !== undefined});
@@ -144,6 +157,7 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 				error ??= closing;
 			}
 
+			presence?.close();
 			say(disk.closed());
 			// Only now: a second SIGTERM during the final write must not kill us mid-way.
 			process.off('SIGTERM', onSignal);

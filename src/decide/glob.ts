@@ -55,6 +55,14 @@ export function matchComponent(pattern: string, name: string): boolean {
 	return componentRegExp(pattern).test(name);
 }
 
+/** Does a whole path match a pattern, component by component (`/` never matched by a wildcard)? */
+export function matchPath(pattern: string, file: string): boolean {
+	const patterns = pattern.split('/').filter(part => part.length > 0);
+	const parts = file.split('/').filter(part => part.length > 0);
+	return pattern.startsWith('/') === file.startsWith('/') && patterns.length === parts.length
+		&& patterns.every((part, index) => matchComponent(part, parts[index]!));
+}
+
 /**
  * Of the names a pattern matched in one directory, those that are logs: not the archives (numbered,
  * dated or compressed) or the lock file of another matched name, so `app.log*` means app.log and not

@@ -56,6 +56,29 @@ export function parseInterval(option: string, value: string): Interval {
 	return {unit: name, count, ms: count * ms};
 }
 
+/** An interval as --interval spells it: the inverse of parseInterval. */
+export function intervalText(interval: Interval): string {
+	switch (interval.unit) {
+		case 'second':
+		case 'minute':
+		case 'hour': {
+			return `${interval.count}${interval.unit.charAt(0)}`;
+		}
+
+		case 'day': {
+			return `${interval.count}d`;
+		}
+
+		case 'week': {
+			return 'weekly';
+		}
+
+		case 'month': {
+			return 'monthly';
+		}
+	}
+}
+
 const durationUnits: Record<string, number> = {s: second, m: minute, h: hour, d: day, w: 7 * day};
 
 /** '90s', '30m', '12h', '7d', '2w' -> milliseconds (a fixed length, not calendar-aligned). */

@@ -200,10 +200,17 @@ export class Appender {
 
 	/** Closes FILE and opens it again by name (SIGHUP), under the lock. */
 	reopen(): void {
+		this.withLock(() => {
+			this.file.open();
+		});
+	}
+
+	/** Runs `action` under the writers' lock, outside any hold (start-up's look at the record). */
+	withLock<T>(action: () => T): T {
 		this.release();
 		this.lock.acquire();
 		try {
-			this.file.open();
+			return action();
 		} finally {
 			this.lock.release();
 		}

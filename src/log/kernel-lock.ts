@@ -1,4 +1,4 @@
-// The three kernel lock calls rotlog makes (wait, try, unlock; exclusive, whole file), from
+// The three kernel lock calls rotlog makes (wait, try, unlock, on one byte of the lock file), from
 // fs-native-extensions. Its entry point finds its binary through `require-addon`, which costs
 // about 20 ms of every writer's start-up here; the prebuilt binary itself loads in about 3 ms.
 // So the binary is loaded straight from the package's `prebuilds/<platform>-<arch>/` when it is
@@ -15,24 +15,38 @@ type Binding = {
 	unlock(fd: number, offset: number, length: number): void;
 };
 
+/** The package's own entry point: the same calls, with the lock kind as an option. */
+type PackageApi = {
+	waitForLockSync(fd: number, offset: number, length: number, options: {shared: boolean}): void;
+	tryLock(fd: number, offset: number, length: number, options: {shared: boolean}): boolean;
+	unlock(fd: number, offset: number, length: number): void;
+};
+
+/**
+ * The bytes of a lock file that rotlog locks: the writers' lock on byte 0 (exclusive), and
+ * byte 1, on which each live writer holds a shared lock for its whole life, so that others can
+ * tell whether writers are live (an exclusive probe of byte 1 fails while any is).
+ */
+export type LockByte = 0 | 1;
+
 export type KernelLock = {
-	/** Waits for the exclusive lock on the whole file. */
-	waitForLockSync(fd: number): void;
-	/** Takes the exclusive lock if nobody holds it; true when taken. */
-	tryLock(fd: number): boolean;
-	unlock(fd: number): void;
+	/** Waits for the lock on `byte` (the writers' lock: byte 0, exclusive). */
+	waitForLockSync(fd: number, byte?: LockByte, shared?: boolean): void;
+	/** Takes the lock on `byte` if nobody holds a conflicting one; true when taken. */
+	tryLock(fd: number, byte?: LockByte, shared?: boolean): boolean;
+	unlock(fd: number, byte?: LockByte): void;
 };
 
 const require = createRequire(import.meta.url);
 
 function fromBinary(binding: Binding): KernelLock {
 	return {
-		waitForLockSync(fd) {
-			binding.waitForLockSync(fd, 0, 0, true);
+		waitForLockSync(fd, byte = 0, shared = false) {
+			binding.waitForLockSync(fd, byte, 1, !shared);
 		},
-		tryLock(fd) {
+		tryLock(fd, byte = 0, shared = false) {
 			try {
-				binding.tryLock(fd, 0, 0, true);
+				binding.tryLock(fd, byte, 1, !shared);
 				return true;
 			} catch (error) {
 				if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
@@ -42,8 +56,22 @@ function fromBinary(binding: Binding): KernelLock {
 				throw error;
 			}
 		},
-		unlock(fd) {
-			binding.unlock(fd, 0, 0);
+		unlock(fd, byte = 0) {
+			binding.unlock(fd, byte, 1);
+		},
+	};
+}
+
+function fromPackage(api: PackageApi): KernelLock {
+	return {
+		waitForLockSync(fd, byte = 0, shared = false) {
+			api.waitForLockSync(fd, byte, 1, {shared});
+		},
+		tryLock(fd, byte = 0, shared = false) {
+			return api.tryLock(fd, byte, 1, {shared});
+		},
+		unlock(fd, byte = 0) {
+			api.unlock(fd, byte, 1);
 		},
 	};
 }
@@ -70,7 +98,7 @@ function load(): {lock: KernelLock; source: 'prebuilt binary' | 'package entry p
 		return {lock: fromBinary(binding), source: 'prebuilt binary'};
 	}
 
-	return {lock: require('fs-native-extensions') as KernelLock, source: 'package entry point'};
+	return {lock: fromPackage(require('fs-native-extensions') as PackageApi), source: 'package entry point'};
 }
 
 const loaded = load();
