@@ -5,7 +5,8 @@ import path from 'node:path';
 import test from 'ava';
 import {Appender} from '../../../src/log/appender.js';
 import {parseInterval} from '../../../src/decide/period.js';
-import {logNames, read, setMtime, tempDir} from '../../e2e/period-helpers.js';
+import {logNames, readText as read, setMtime} from '../../helpers/files.js';
+import {tempDir} from '../../helpers/temp.js';
 
 const realNow = Date.now;
 
@@ -25,8 +26,8 @@ function appender(file: string) {
 // A period boundary a day ahead of the real clock: the kernel's mtime lies in an earlier period.
 const boundary = (Math.floor(realNow() / 2000) * 2000) + 86_400_000;
 
-test.serial('just after a boundary the mtime is pinned into the period the lines were written for', t => {
-	const directory = tempDir();
+test.serial('just after a boundary the mtime is pinned into the period the lines were written for', async t => {
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const writer = withClock(boundary + 5, () => appender(file));
 	withClock(boundary + 5, () => {
@@ -42,8 +43,8 @@ test.serial('just after a boundary the mtime is pinned into the period the lines
 	t.is(read(file), 'first\nsecond\n');
 });
 
-test.serial('the first write of a new period archives FILE under the period of its mtime', t => {
-	const directory = tempDir();
+test.serial('the first write of a new period archives FILE under the period of its mtime', async t => {
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const writer = withClock(boundary + 5, () => appender(file));
 	withClock(boundary + 5, () => {
@@ -65,8 +66,8 @@ test.serial('the first write of a new period archives FILE under the period of i
 	t.is(read(file), 'three\n');
 });
 
-test.serial('a write that ends after its period pins mtime back into it', t => {
-	const directory = tempDir();
+test.serial('a write that ends after its period pins mtime back into it', async t => {
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const writer = withClock(boundary + 1000, () => appender(file));
 	let calls = 0;
