@@ -3,13 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import test, {type ExecutionContext} from 'ava';
-import {rotlog} from '../helpers/rotlog.js';
+import {root} from '../helpers/paths.js';
+import {rotlog, type RotlogResult} from '../helpers/rotlog.js';
 import {tempDir} from '../helpers/temp.js';
 
-const manifest = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {version: string};
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {version: string};
 
 /** One line on stderr, `rotlog: ...`, naming `value`; nothing on stdout; no stack trace. */
-function assertOneLineError(t: ExecutionContext, result: Awaited<ReturnType<typeof rotlog>>, exitCode: number, value: string) {
+function assertOneLineError(t: ExecutionContext, result: RotlogResult, exitCode: number, value: string) {
 	t.is(result.exitCode, exitCode, result.stderr);
 	t.is(result.stdout, '');
 	const lines = result.stderr.split('\n');

@@ -3,25 +3,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {execa} from 'execa';
 import {findArchives} from '../../src/decide/numbered-names.js';
 import {findProgram, zlibHasZstd} from '../../src/compress/codecs.js';
 import type {RecoveryReport} from '../../src/compress/compressor.js';
 import {readLogFile} from '../helpers/files.js';
+import {root} from '../helpers/paths.js';
+import {orFalse, poll} from '../helpers/poll.js';
+import {rotlog} from '../helpers/rotlog.js';
+import {tempDir} from '../helpers/temp.js';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const rotlog = path.join(root, 'bin', 'rotlog');
 const recoverScript = path.join(root, 'dist', 'test', 'helpers', 'recover.js');
 const zstdProgram = findProgram('zstd');
 const haveZstd = zlibHasZstd() || zstdProgram !== undefined;
 if (!haveZstd) {
 	console.log('compress tests: no zstd in node:zlib and no zstd program on PATH; zstd tests skipped');
-}
-
-function tempDirectory(): string {
-	return fs.mkdtempSync(path.join(os.tmpdir(), 'rotlog-compress-'));
 }
 
 /** `count` numbered lines of about 40 bytes each, tagged with `tag`. */
@@ -60,28 +57,6 @@ function temps(directory: string): string[] {
 	return names(directory).filter(name => name.includes('.compress.'));
 }
 
-async function until(condition: () => boolean, what: string, timeout = 60_000): Promise<void> {
-	const deadline = Date.now() + timeout;
-	const holds = () => {
-		try {
-			return condition();
-		} catch {
-			// A file renamed or removed between listing and reading: look again.
-			return false;
-		}
-	};
-
-	while (!holds()) {
-		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-
-		await new Promise(resolve => {
-			setTimeout(resolve, 20);
-		});
-	}
-}
-
 /**
  * Waits for `condition` while `writer` runs (it is meant to stall in a test fault); if the writer
  * ends first, fails at once with its stderr rather than after the whole timeout.
@@ -91,7 +66,7 @@ async function untilStalled(writer: Promise<{exitCode?: number | undefined; stde
 	void writer.finally(() => {
 		ended = true;
 	});
-	await until(() => ended || condition(), what);
+	await poll(orFalse(() => ended || condition()), what);
 	if (ended && !condition()) {
 		const result = await writer;
 		throw new Error(`the writer exited (${result.exitCode ?? 'by a signal'}) before ${what}: ${String(result.stderr)}`);
@@ -104,7 +79,7 @@ async function recover(file: string, codec = 'gzip'): Promise<RecoveryReport> {
 }
 
 function write(file: string, input: Buffer, options: string[], env: Record<string, string> = {}) {
-	return execa(rotlog, [file, ...options], {input, env, reject: false});
+	return rotlog([file, ...options], {input, env, stripFinalNewline: true});
 }
 
 /** If the test fails half-way, its writer and the compressions it started must not linger. */
@@ -125,7 +100,7 @@ async function killGroup(subprocess: {pid?: number | undefined} & Promise<unknow
 }
 
 const roundTrip = test.macro(async (t, codec: string, extension: string) => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const input = lines('w', 8000);
 	const result = await write(file, input, ['--max', '64K', '--keep', '100', '--compress', codec]);
@@ -145,7 +120,7 @@ test('brotli archives hold exactly the lines written', roundTrip, 'brotli', '.br
 (haveZstd ? test : test.skip)('zstd archives hold exactly the lines written', roundTrip, 'zstd', '.zst');
 
 test('--keep counts raw and compressed archives alike; archives deleted while compressing are discarded', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const input = lines('r', 8000);
 	const result = await write(file, input, ['--max', '16K', '--keep', '2']);
@@ -157,7 +132,7 @@ test('--keep counts raw and compressed archives alike; archives deleted while co
 });
 
 test('gzip is the default and none keeps raw archives', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const input = lines('d', 4000);
 	t.is((await write(file, input, ['--max', '64K'])).exitCode, 0);
@@ -170,17 +145,17 @@ test('gzip is the default and none keeps raw archives', async t => {
 });
 
 test('on SIGTERM rotlog writes what it read, waits for its compressions, then exits 0', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
-	const gate = path.join(tempDirectory(), 'open');
+	const gate = path.join(await tempDir(t), 'open');
 	const input = lines('s', 5000);
-	const writer = execa(rotlog, [file, '--max', '64K'], {env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}, detached: true, forceKillAfterDelay: false, reject: false});
+	const writer = rotlog([file, '--max', '64K'], {stdin: 'pipe', env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}, detached: true, forceKillAfterDelay: false, stripFinalNewline: true});
 	reap(t, writer);
 	// Stdin stays open and ends in a partial line: the writer is still reading when the signal comes.
 	writer.stdin!.write(Buffer.concat([input, Buffer.from('partial')]));
-	await until(() => history(file).length === input.length && temps(directory).length === 2, 'two compressions waiting at the gate');
+	await poll(orFalse(() => history(file).length === input.length && temps(directory).length === 2), 'two compressions waiting at the gate');
 	writer.kill('SIGTERM');
-	await until(() => fs.readFileSync(file).toString().endsWith('partial\n'), 'the partial line written at SIGTERM');
+	await poll(orFalse(() => fs.readFileSync(file).toString().endsWith('partial\n')), 'the partial line written at SIGTERM');
 	// Only now may the compressions finish; the writer must still be waiting for them.
 	fs.writeFileSync(gate, '');
 	const result = await writer;
@@ -214,19 +189,19 @@ function threadNiceness(pid: number): number[] {
 const onLinux = process.platform === 'linux' ? test : test.skip;
 
 onLinux('compression children run every thread at nice 19, one per core at most, while the writer stays at its own priority', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
-	const gate = path.join(tempDirectory(), 'open');
+	const gate = path.join(await tempDir(t), 'open');
 	const input = lines('n', 8000);
 	// Each child stops before its swap until the gate opens: the children are alive to look at.
-	const writer = execa(rotlog, [file, '--max', '64K'], {input, env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}, reject: false});
+	const writer = rotlog([file, '--max', '64K'], {input, env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}, stripFinalNewline: true});
 	reap(t, writer);
 	t.teardown(() => {
 		// A failed assertion must not leave the children waiting at the gate.
 		fs.writeFileSync(gate, '');
 	});
 	const cores = os.availableParallelism();
-	await until(() => temps(directory).length >= Math.min(cores, 2), 'compressions waiting at the gate');
+	await poll(orFalse(() => temps(directory).length >= Math.min(cores, 2)), 'compressions waiting at the gate');
 	const children = compressionChildren(writer.pid!);
 	t.true(children.length >= 1 && children.length <= cores, `children: ${children.join(' ')}`);
 	for (const child of children) {
@@ -244,7 +219,7 @@ onLinux('compression children run every thread at nice 19, one per core at most,
 });
 
 test('a failing compression keeps the raw archive, says so in one line and writing continues', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const input = lines('f', 8000);
 	const result = await write(file, input, ['--max', '64K'], {ROTLOG_TEST_COMPRESS: 'fail'});
@@ -260,11 +235,11 @@ test('a failing compression keeps the raw archive, says so in one line and writi
 });
 
 test('a killed compression loses nothing; a live one is left alone; recovery finishes the rest', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const input = lines('k', 2500);
 	// Exactly one rotation; its compression stalls before the swap, so the writer waits for it.
-	const writer = execa(rotlog, [file, '--max', '64K'], {input, detached: true, env: {ROTLOG_TEST_COMPRESS: 'stall-swap'}, reject: false});
+	const writer = rotlog([file, '--max', '64K'], {input, detached: true, env: {ROTLOG_TEST_COMPRESS: 'stall-swap'}, stripFinalNewline: true});
 	reap(t, writer);
 	await untilStalled(writer, () => temps(directory).length === 1 && fs.statSync(path.join(directory, temps(directory)[0]!)).size > 0, 'a temp file');
 
@@ -284,17 +259,17 @@ test('a killed compression loses nothing; a live one is left alone; recovery fin
 });
 
 test('a compression killed between rename and unlink is finished by the next rotation', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const first = lines('a', 2500);
-	const writer = execa(rotlog, [file, '--max', '64K'], {input: first, detached: true, env: {ROTLOG_TEST_COMPRESS: 'stall-drop'}, reject: false});
+	const writer = rotlog([file, '--max', '64K'], {input: first, detached: true, env: {ROTLOG_TEST_COMPRESS: 'stall-drop'}, stripFinalNewline: true});
 	reap(t, writer);
 	await untilStalled(writer, () => fs.existsSync(`${file}.1.gz`) && fs.existsSync(`${file}.1`), 'app.log.1 next to app.log.1.gz');
 	await killGroup(writer);
 
 	// A killed compression before its swap, too: an orphaned temp and a raw archive.
 	const second = lines('b', 2500);
-	const stalled = execa(rotlog, [file, '--max', '64K'], {input: second, detached: true, env: {ROTLOG_TEST_COMPRESS: 'stall-swap'}, reject: false});
+	const stalled = rotlog([file, '--max', '64K'], {input: second, detached: true, env: {ROTLOG_TEST_COMPRESS: 'stall-swap'}, stripFinalNewline: true});
 	reap(t, stalled);
 	await untilStalled(stalled, () => temps(directory).length === 1, 'a temp file');
 	await killGroup(stalled);
@@ -310,7 +285,7 @@ test('a compression killed between rename and unlink is finished by the next rot
 });
 
 test('writers with mixed --compress settings on one file lose nothing', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const settings = haveZstd ? ['gzip', 'zstd', 'none', 'brotli'] : ['gzip', 'none', 'brotli'];
 	const count = 3000;
@@ -332,9 +307,9 @@ test('writers with mixed --compress settings on one file lose nothing', async t 
 });
 
 test('zstd without node:zlib zstd or the zstd program is one line at start-up', async t => {
-	const empty = tempDirectory();
-	const file = path.join(tempDirectory(), 'app.log');
-	const result = await execa(process.execPath, [rotlog, file, '--compress', 'zstd'], {input: 'x\n', env: {PATH: empty}, extendEnv: false, reject: false});
+	const empty = await tempDir(t);
+	const file = path.join(await tempDir(t), 'app.log');
+	const result = await rotlog([file, '--compress', 'zstd'], {input: 'x\n', env: {PATH: empty}, extendEnv: false, stripFinalNewline: true});
 	if (zlibHasZstd()) {
 		t.is(result.exitCode, 0);
 		return;
@@ -346,14 +321,14 @@ test('zstd without node:zlib zstd or the zstd program is one line at start-up', 
 });
 
 (zstdProgram !== undefined && !zlibHasZstd() ? test : test.skip)('zstd vanishing mid-run keeps the raw archive and writing continues', async t => {
-	const directory = tempDirectory();
-	const bin = tempDirectory();
+	const directory = await tempDir(t);
+	const bin = await tempDir(t);
 	fs.symlinkSync(zstdProgram!, path.join(bin, 'zstd'));
 	const file = path.join(directory, 'app.log');
 	const input = lines('z', 4000);
-	const writer = execa(process.execPath, [rotlog, file, '--max', '64K', '--compress', 'zstd'], {env: {PATH: bin}, extendEnv: false, reject: false});
+	const writer = rotlog([file, '--max', '64K', '--compress', 'zstd'], {stdin: 'pipe', env: {PATH: bin}, extendEnv: false, stripFinalNewline: true});
 	// FILE exists once the start-up checks passed; then the program goes.
-	await until(() => fs.existsSync(file), 'FILE');
+	await poll(orFalse(() => fs.existsSync(file)), 'FILE');
 	fs.unlinkSync(path.join(bin, 'zstd'));
 	writer.stdin!.end(input);
 	const result = await writer;
@@ -364,14 +339,14 @@ test('zstd without node:zlib zstd or the zstd program is one line at start-up', 
 });
 
 test('bad --compress and --compress-level values are usage errors', async t => {
-	const file = path.join(tempDirectory(), 'app.log');
+	const file = path.join(await tempDir(t), 'app.log');
 	const cases = [
 		[['--compress', 'lz4'], /^rotlog: invalid --compress 'lz4': expected gzip, brotli, zstd, none$/],
 		[['--compress-level', '10'], /^rotlog: invalid --compress-level '10': gzip takes 1 to 9$/],
 		[['--compress', 'brotli', '--compress-level', 'x'], /^rotlog: invalid --compress-level 'x': expected a whole number$/],
 		[['--compress', 'none', '--compress-level', '3'], /^rotlog: invalid --compress-level '3': --compress none takes no level$/],
 	] as const;
-	const results = await Promise.all(cases.map(async ([options]) => execa(rotlog, [file, ...options], {input: '', reject: false})));
+	const results = await Promise.all(cases.map(async ([options]) => rotlog([file, ...options], {input: '', stripFinalNewline: true})));
 	for (const [index, [options, message]] of cases.entries()) {
 		t.is(results[index]!.exitCode, 2, options.join(' '));
 		t.regex(results[index]!.stderr, message);

@@ -130,12 +130,12 @@ onTmpfs(`disk full: lines are kept, reading stops, and all arrive once space ret
 	writer.stderr!.on('data', (chunk: Buffer) => {
 		stderr += chunk.toString();
 	});
-	await poll(() => stderr.includes('no space left on device'), 20_000, 'the disk-full report');
+	await poll(() => stderr.includes('no space left on device'), 'the disk-full report', 20_000);
 
 	// While full: FILE holds whole lines only, and rotlog stopped reading (its input waits in the pipe).
 	const seen = assertWhole(t, file, ['w1']);
 	t.true(seen.get('w1')! > 0, 'some lines fitted before the disk filled');
-	await poll(() => stdin.writableLength < input.length, 5000, 'rotlog to have read something');
+	await poll(() => stdin.writableLength < input.length, 'rotlog to have read something', 5000);
 	// A negative check needs a window: 300 ms is ages for a reader that would drain the pipe in 10 ms.
 	await delay(300);
 	t.true(stdin.writableLength > 1024 * 1024, `rotlog stopped reading (${stdin.writableLength} bytes still unread)`);
@@ -226,7 +226,7 @@ test('SIGTERM while the disk is full keeps waiting for the last lines; a second 
 		stderr += chunk.toString();
 	});
 	writer.stdin!.write('kept\n');
-	await poll(() => stderr.includes('no space left on device'), 10_000, 'the disk-full report');
+	await poll(() => stderr.includes('no space left on device'), 'the disk-full report', 10_000);
 	writer.kill('SIGTERM');
 	// Still alive and waiting: the first SIGTERM does not drop the line (a negative check needs a window).
 	await delay(200);

@@ -2,8 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import {execa} from 'execa';
-import {logNames, read, rotlog, run, setMtime, tempDir, until} from './period-helpers.js';
+import {logNames, readText as read, setMtime} from '../helpers/files.js';
+import {poll} from '../helpers/poll.js';
+import {rotlog, type RotlogPipedProcess} from '../helpers/rotlog.js';
+import {tempDir} from '../helpers/temp.js';
 
 const period = 2000;
 const periodOf = (ms: number) => Math.floor(ms / period) * period;
@@ -15,7 +17,7 @@ type Sent = {sent: number; seen: number};
  * waits until it is the last line of FILE before the next, noting when it was seen. So each line
  * was written at some instant between `sent` and `seen`.
  */
-async function feed(file: string, writers: Array<ReturnType<typeof execa>>, milliseconds: number): Promise<Map<string, Sent>> {
+async function feed(file: string, writers: RotlogPipedProcess[], milliseconds: number): Promise<Map<string, Sent>> {
 	const lines = new Map<string, Sent>();
 	// Timed from the first line seen: starting Node may take seconds on a loaded machine.
 	let stop = Number.POSITIVE_INFINITY;
@@ -25,7 +27,7 @@ async function feed(file: string, writers: Array<ReturnType<typeof execa>>, mill
 			const sent = Date.now();
 			const line = `w${writer} ${i} ${sent}\n`;
 			writers[writer]!.stdin!.write(line);
-			await until(() => read(file).endsWith(line), `line ${i}`);
+			await poll(() => read(file).endsWith(line), `line ${i}`, 30_000, 2);
 			lines.set(line.trimEnd(), {sent, seen: Date.now()});
 			if (i === writers.length - 1) {
 				stop = Date.now() + milliseconds;
@@ -100,9 +102,9 @@ const stampParser = (offset: string) => (stamp: string) => {
 };
 
 test('--interval 2s: every line is in the file of the period it was written in', async t => {
-	const directory = tempDir();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
-	const writer = execa(rotlog, [file, '--interval', '2s', '--name', 'date', '--utc', '--compress', 'none'], {stdin: 'pipe'});
+	const writer = rotlog([file, '--interval', '2s', '--name', 'date', '--utc', '--compress', 'none'], {stdin: 'pipe', reject: true});
 	const lines = await feed(file, [writer], 4500);
 	const files = checkPeriods(t, directory, lines, stampParser('Z'));
 	t.true(files.length >= 2, `${files.length} files`);
@@ -111,11 +113,11 @@ test('--interval 2s: every line is in the file of the period it was written in',
 });
 
 test('--interval 2s: two writers agree on every boundary (local time from TZ)', async t => {
-	const directory = tempDir();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
-	const options = {stdin: 'pipe', env: {TZ: 'Asia/Kolkata'}} as const;
+	const options = {stdin: 'pipe', env: {TZ: 'Asia/Kolkata'}, reject: true} as const;
 	const args = [file, '--interval', '2s', '--name', 'date', '--compress', 'none'];
-	const writers = [execa(rotlog, args, options), execa(rotlog, args, options)];
+	const writers = [rotlog(args, options), rotlog(args, options)];
 	const lines = await feed(file, writers, 4500);
 	const files = checkPeriods(t, directory, lines, stampParser('+05:30'));
 	t.true(files.length >= 2, `${files.length} files`);
@@ -125,42 +127,42 @@ test('--interval 2s: two writers agree on every boundary (local time from TZ)', 
 });
 
 test('catch-up after downtime: a file idle since an earlier period is rotated by the first write (default gzip)', async t => {
-	const directory = tempDir();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const args = [file, '--interval', 'daily', '--name', 'date', '--utc'];
-	t.is((await run(args, 'from the old day\n')).exitCode, 0);
+	t.is((await rotlog(args, {input: 'from the old day\n', stripFinalNewline: true})).exitCode, 0);
 	const threeDaysAgo = Date.parse('2026-01-10T15:04:05Z');
 	setMtime(file, threeDaysAgo);
-	t.is((await run(args, 'today\n')).exitCode, 0);
+	t.is((await rotlog(args, {input: 'today\n', stripFinalNewline: true})).exitCode, 0);
 	t.deepEqual(logNames(directory, 'app.log'), ['app.log', 'app.log.2026-01-10.gz']);
 	t.is(read(`${file}.2026-01-10.gz`), 'from the old day\n');
 	t.is(read(file), 'today\n');
 
 	// The same with numbered names, and --interval combined with --max.
 	setMtime(file, threeDaysAgo);
-	t.is((await run([file, '--interval', 'daily', '--max', '1M'], 'later today\n')).exitCode, 0);
+	t.is((await rotlog([file, '--interval', 'daily', '--max', '1M'], {input: 'later today\n', stripFinalNewline: true})).exitCode, 0);
 	t.deepEqual(logNames(directory, 'app.log'), ['app.log', 'app.log.1.gz', 'app.log.2026-01-10.gz']);
 	t.is(read(`${file}.1.gz`), 'today\n');
 	t.is(read(file), 'later today\n');
 });
 
 test('an empty FILE is never rotated, however old', async t => {
-	const directory = tempDir();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	fs.writeFileSync(file, '');
 	setMtime(file, Date.parse('2020-01-01T00:00:00Z'));
-	t.is((await run([file, '--interval', '1s', '--name', 'date'], 'first\n')).exitCode, 0);
+	t.is((await rotlog([file, '--interval', '1s', '--name', 'date'], {input: 'first\n', stripFinalNewline: true})).exitCode, 0);
 	t.deepEqual(logNames(directory, 'app.log'), ['app.log']);
 	t.is(read(file), 'first\n');
 });
 
 test('--name date with size rotation inside a period: .1, .2 in order, names never shift', async t => {
-	const directory = tempDir();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const args = [file, '--interval', 'daily', '--name', 'date', '--utc', '--max', '100', '--keep', '100', '--date-format', '%Y-%m-%d', '--compress', 'none'];
 	const input = Array.from({length: 20}, (_, i) => `line ${String(i).padStart(2, '0')} ${'x'.repeat(20)}\n`).join('');
 	const before = Date.now();
-	t.is((await run(args, input)).exitCode, 0);
+	t.is((await rotlog(args, {input, stripFinalNewline: true})).exitCode, 0);
 	const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 	// The day cannot change unnoticed: the stamp is that of the start or the end of the run.
 	const names = logNames(directory, 'app.log');
@@ -173,13 +175,13 @@ test('--name date with size rotation inside a period: .1, .2 in order, names nev
 	t.is(contents.join('') + read(file), input);
 
 	// A second run adds .6 and leaves every existing name and its content alone.
-	t.is((await run(args, input)).exitCode, 0);
+	t.is((await rotlog(args, {input, stripFinalNewline: true})).exitCode, 0);
 	t.deepEqual(archives.map(name => read(path.join(directory, name))), contents);
 	t.true(fs.existsSync(path.join(directory, `app.log.${today}.6`)));
 });
 
 test('invalid time and naming options: one line, exit 2', async t => {
-	const directory = tempDir();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const table: Array<[string[], string]> = [
 		[['--interval', 'often'], 'rotlog: invalid --interval \'often\': expected Ns, Nm, Nh, Nd (N a whole number), hourly, daily, weekly or monthly'],
@@ -191,7 +193,7 @@ test('invalid time and naming options: one line, exit 2', async t => {
 		[['--max-total', 'lots'], 'rotlog: invalid --max-total \'lots\': expected bytes with an optional K, M, G or T suffix'],
 	];
 	await Promise.all(table.map(async ([args, message]) => {
-		const result = await run([file, ...args], '');
+		const result = await rotlog([file, ...args], {input: '', stripFinalNewline: true});
 		t.is(result.exitCode, 2, args.join(' '));
 		t.is(result.stderr, message);
 	}));

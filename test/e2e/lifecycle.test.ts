@@ -20,7 +20,7 @@ test('exits promptly at end of input, with status 0 and the partial last line wr
 	const writer = rotlog([file, '--max', '1M'], {stdin: 'pipe', timeout: 30_000});
 	writer.stdin!.write('one\ntwo\nthr');
 	// Running and idle, waiting for input.
-	await poll(() => contentOf(file) === 'one\ntwo\n', 30_000, 'the complete lines');
+	await poll(() => contentOf(file) === 'one\ntwo\n', 'the complete lines', 30_000);
 	const ended = Date.now();
 	writer.stdin!.end('ee');
 	const result = await writer;
@@ -38,7 +38,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 		const writer = rotlog([file], {stdin: 'pipe', timeout: 30_000});
 		// One write, so the partial line arrives with the complete ones.
 		writer.stdin!.write('one\ntwo\npartial');
-		await poll(() => contentOf(file) === 'one\ntwo\n', 30_000, 'the complete lines');
+		await poll(() => contentOf(file) === 'one\ntwo\n', 'the complete lines', 30_000);
 		// The pipe stays open: only the signal can end the process.
 		writer.kill(signal);
 		const result = await writer;

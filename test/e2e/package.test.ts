@@ -7,11 +7,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {execa} from 'execa';
+import {root} from '../helpers/paths.js';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {version: string; scripts: Record<string, string>};
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rotlog-package-'));
 process.on('exit', () => {

@@ -4,15 +4,13 @@
 // skipped with the reason.
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {execa, execaSync} from 'execa';
-
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const rotlog = path.join(root, 'bin', 'rotlog');
-const fixtures = path.join(root, 'test', 'fixtures');
+import {fixtures} from '../helpers/paths.js';
+import {poll} from '../helpers/poll.js';
+import {assertNoWarnings, rotlog, rotlogBin} from '../helpers/rotlog.js';
+import {tempDir} from '../helpers/temp.js';
 
 function findProgram(name: string): string | undefined {
 	const result = execaSync('sh', ['-c', `command -v ${name}`], {reject: false});
@@ -28,14 +26,6 @@ if (gunicorn === undefined) {
 
 if (python === undefined) {
 	console.log('recipes-python: no python3 on PATH; RotatingFileHandler comparison skipped');
-}
-
-function tempDirectory(t: {teardown(fn: () => void): void}): string {
-	const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'rotlog-recipe-'));
-	t.teardown(() => {
-		fs.rmSync(directory, {recursive: true, force: true});
-	});
-	return directory;
 }
 
 function get(socketPath: string, tag: string): Promise<string> {
@@ -54,22 +44,9 @@ function get(socketPath: string, tag: string): Promise<string> {
 	});
 }
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeout = 30_000) {
-	const deadline = Date.now() + timeout;
-	while (!(await condition())) {
-		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-
-		await new Promise(resolve => {
-			setTimeout(resolve, 20);
-		});
-	}
-}
-
 /** Every line of FILE and its archives, through `rotlog cat` (decompressing what is compressed). */
 async function catLines(file: string): Promise<string[]> {
-	const result = await execa(rotlog, ['cat', file]);
+	const result = await rotlog(['cat', file], {reject: true, stripFinalNewline: true});
 	return result.stdout.split('\n').filter(line => line.length > 0);
 }
 
@@ -103,13 +80,13 @@ function checkLines(t: import('ava').ExecutionContext, lines: string[], tags: st
 const withGunicorn = gunicorn === undefined ? test.skip : test;
 
 withGunicorn('gunicorn: 4 workers piped through one rotlog keep every line once', async t => {
-	const directory = tempDirectory(t);
+	const directory = await tempDir(t);
 	const socket = path.join(directory, 'gunicorn.sock');
 	const file = path.join(directory, 'app.log');
 	// The recipe: gunicorn ... 2>&1 | rotlog app.log --max 8K
 	const pidFile = path.join(directory, 'gunicorn.pid');
 	const pipeline = execa('sh', ['-c', '"$GUNICORN" --workers 4 --bind "unix:$SOCKET" --pid "$PIDFILE" --chdir "$APP" app:app 2>&1 | "$ROTLOG" "$FILE" --max 8K --keep 100 --compress none'], {
-		env: {GUNICORN: gunicorn!, SOCKET: socket, PIDFILE: pidFile, APP: path.join(fixtures, 'gunicorn'), ROTLOG: rotlog, FILE: file, PYTHONUNBUFFERED: '1', LINES_PER_REQUEST: String(linesPerRequest)},
+		env: {GUNICORN: gunicorn!, SOCKET: socket, PIDFILE: pidFile, APP: path.join(fixtures, 'gunicorn'), ROTLOG: rotlogBin, FILE: file, PYTHONUNBUFFERED: '1', LINES_PER_REQUEST: String(linesPerRequest)},
 		reject: false,
 	});
 	const stopGunicorn = (signal: NodeJS.Signals) => {
@@ -124,7 +101,7 @@ withGunicorn('gunicorn: 4 workers piped through one rotlog keep every line once'
 		stopGunicorn('SIGKILL');
 		pipeline.kill('SIGKILL');
 	});
-	await until(() => fs.existsSync(socket) && fs.existsSync(pidFile), 'gunicorn to listen');
+	await poll(() => fs.existsSync(socket) && fs.existsSync(pidFile), 'gunicorn to listen');
 	const tags = await load(socket);
 	// gunicorn stops its workers and exits; rotlog reads to the end of the pipe and exits.
 	const stopping = Date.now();
@@ -132,6 +109,7 @@ withGunicorn('gunicorn: 4 workers piped through one rotlog keep every line once'
 	const result = await pipeline;
 	t.log(`pipeline ended ${Date.now() - stopping} ms after SIGTERM`);
 	t.is(result.exitCode, 0, result.stderr);
+	assertNoWarnings(t, result);
 	const lines = await catLines(file);
 	checkLines(t, lines, tags);
 	t.true(fs.existsSync(`${file}.1`), 'rotated at least once');
@@ -140,23 +118,23 @@ withGunicorn('gunicorn: 4 workers piped through one rotlog keep every line once'
 });
 
 withGunicorn('gunicorn: each worker through its own rotlog (post_fork) keeps every line once', async t => {
-	const directory = tempDirectory(t);
+	const directory = await tempDir(t);
 	const socket = path.join(directory, 'gunicorn.sock');
 	const file = path.join(directory, 'app.log');
 	const server = execa(gunicorn!, ['--workers', '4', '--bind', `unix:${socket}`, '--chdir', path.join(fixtures, 'gunicorn'), '--config', path.join(fixtures, 'gunicorn', 'per_worker.conf.py'), 'app:app'], {
-		env: {ROTLOG: rotlog, ROTLOG_ARGS: `${file} --max 8K --keep 100 --compress none`, PYTHONUNBUFFERED: '1', LINES_PER_REQUEST: String(linesPerRequest)},
+		env: {ROTLOG: rotlogBin, ROTLOG_ARGS: `${file} --max 8K --keep 100 --compress none`, PYTHONUNBUFFERED: '1', LINES_PER_REQUEST: String(linesPerRequest)},
 		reject: false,
 	});
 	t.teardown(() => {
 		server.kill('SIGKILL');
 	});
-	await until(() => fs.existsSync(socket), 'gunicorn to listen');
+	await poll(() => fs.existsSync(socket), 'gunicorn to listen');
 	const tags = await load(socket);
 	server.kill('SIGTERM');
 	await server;
 	// The rotlog processes are the workers' children: each ends when its worker's stdout closes.
-	await until(async () => (await catLines(file)).filter(line => line.startsWith('req')).length >= requests * linesPerRequest, 'every line to land');
-	await until(() => execaSync('pgrep', ['-f', '--', `${file} --max`], {reject: false}).stdout === '', 'the per-worker rotlogs to exit');
+	await poll(async () => (await catLines(file)).filter(line => line.startsWith('req')).length >= requests * linesPerRequest, 'every line to land');
+	await poll(() => execaSync('pgrep', ['-f', '--', `${file} --max`], {reject: false}).stdout === '', 'the per-worker rotlogs to exit');
 	checkLines(t, await catLines(file), tags);
 	t.true(fs.existsSync(`${file}.1`), 'rotated at least once');
 });
@@ -168,7 +146,7 @@ withGunicorn('gunicorn: each worker through its own rotlog (post_fork) keeps eve
 	// still write, so lines vanish; how many varies from run to run.
 	const attempts: string[] = [];
 	for (let attempt = 0; attempt < 3; attempt++) {
-		const directory = tempDirectory(t);
+		const directory = await tempDir(t);
 		const result = await execa(python!, [script, 'handler', path.join(directory, 'app.log'), '4', String(count)], {reject: false});
 		t.is(result.exitCode, 0, result.stderr.slice(0, 500));
 		const [found, written] = result.stdout.trim().split(' ').map(Number);
@@ -183,8 +161,8 @@ withGunicorn('gunicorn: each worker through its own rotlog (post_fork) keeps eve
 		t.log('RotatingFileHandler happened to lose nothing in 3 runs on this machine');
 	}
 
-	const directory = tempDirectory(t);
-	const result = await execa(python!, [script, 'rotlog', path.join(directory, 'app.log'), '4', '1000', process.execPath, rotlog]);
+	const directory = await tempDir(t);
+	const result = await execa(python!, [script, 'rotlog', path.join(directory, 'app.log'), '4', '1000', process.execPath, rotlogBin]);
 	const [found, written, distinct] = result.stdout.trim().split(' ').map(Number);
 	t.is(found, written, 'rotlog: every line found');
 	t.is(distinct, written, 'rotlog: no line twice');

@@ -3,14 +3,12 @@
 // `tail -F FILE` and rsyslog's imfile each end up with every line exactly once.
 // rsyslog comes from Debian (installed by .ci/run); without it that test is skipped with the reason.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import test, {type ExecutionContext} from 'ava';
 import {execa, execaSync} from 'execa';
-
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const rotlog = path.join(root, 'bin', 'rotlog');
+import {poll} from '../helpers/poll.js';
+import {rotlog, rotlogBin} from '../helpers/rotlog.js';
+import {tempDir} from '../helpers/temp.js';
 
 function findProgram(name: string): string | undefined {
 	const found = execaSync('sh', ['-c', `command -v ${name} || ls /usr/sbin/${name} 2>/dev/null`], {reject: false}).stdout.trim();
@@ -31,27 +29,6 @@ if (rsyslogd === undefined || !imfile) {
 const writers = 4;
 const linesPerWriter = 1500;
 const max = 64 * 1024;
-
-function tempDirectory(t: ExecutionContext): string {
-	const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'rotlog-shipper-'));
-	t.teardown(() => {
-		fs.rmSync(directory, {recursive: true, force: true});
-	});
-	return directory;
-}
-
-async function until(condition: () => boolean, what: string, timeout = 30_000) {
-	const deadline = Date.now() + timeout;
-	while (!condition()) {
-		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-
-		await new Promise(resolve => {
-			setTimeout(resolve, 20);
-		});
-	}
-}
 
 function lineCount(file: string): number {
 	if (!fs.existsSync(file)) {
@@ -74,7 +51,7 @@ function lineCount(file: string): number {
  * about every 0.6 s: a follower that does not reopen FILE for longer than that would skip a file); resolves when every writer has exited. Returns how many rotations.
  */
 async function writeUnderRotation(file: string): Promise<number> {
-	const children = Array.from({length: writers}, () => execa(process.execPath, [rotlog, file, '--max', String(max), '--keep', '1000', '--compress', 'none'], {stdin: 'pipe', reject: false}));
+	const children = Array.from({length: writers}, () => rotlog([file, '--max', String(max), '--keep', '1000', '--compress', 'none'], {stdin: 'pipe', stripFinalNewline: true}));
 	for (let start = 0; start < linesPerWriter; start += 20) {
 		for (const [writer, child] of children.entries()) {
 			let chunk = '';
@@ -107,7 +84,7 @@ async function writeUnderRotation(file: string): Promise<number> {
 /** The follower's output holds each written line exactly once, and each writer's lines in order. */
 function checkFollowed(t: ExecutionContext, text: string, who: string, file: string) {
 	const lines = text.split('\n').filter(line => line.length > 0);
-	const stored = execaSync(process.execPath, [rotlog, 'cat', file]).stdout.split('\n').filter(line => line.startsWith('w'));
+	const stored = execaSync(process.execPath, [rotlogBin, 'cat', file]).stdout.split('\n').filter(line => line.startsWith('w'));
 	t.is(stored.length, writers * linesPerWriter, 'rotlog stored every line');
 	const seen = new Set(lines);
 	const missing = stored.filter(line => !seen.has(line));
@@ -124,7 +101,7 @@ function checkFollowed(t: ExecutionContext, text: string, who: string, file: str
 }
 
 (tail === undefined ? test.skip : test.serial)('tail -F follows FILE across rotations: every line exactly once', async t => {
-	const directory = tempDirectory(t);
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const out = path.join(directory, 'followed.txt');
 	fs.writeFileSync(file, '');
@@ -134,7 +111,7 @@ function checkFollowed(t: ExecutionContext, text: string, who: string, file: str
 	});
 	const rotations = await writeUnderRotation(file);
 	t.true(rotations >= 3, `rotated ${rotations} times`);
-	await until(() => lineCount(out) >= writers * linesPerWriter, 'tail to print every line', 20_000).catch(() => undefined);
+	await poll(() => lineCount(out) >= writers * linesPerWriter, 'tail to print every line', 20_000).catch(() => undefined);
 	follower.kill('SIGTERM');
 	await follower;
 	t.log(`${rotations} rotations; tail printed ${lineCount(out)} of ${writers * linesPerWriter} lines`);
@@ -142,7 +119,7 @@ function checkFollowed(t: ExecutionContext, text: string, who: string, file: str
 });
 
 (rsyslogd === undefined || !imfile ? test.skip : test.serial)('rsyslog imfile follows FILE across rotations: every line exactly once', async t => {
-	const directory = tempDirectory(t);
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const out = path.join(directory, 'shipped.txt');
 	const work = path.join(directory, 'rsyslog');
@@ -164,7 +141,7 @@ input(type="imfile" file="${file}" tag="app" ruleset="ship" freshStartTail="off"
 	});
 	// rsyslog is ready once it has shipped a line written before the load.
 	fs.appendFileSync(file, 'ready\n');
-	await until(() => lineCount(out) >= 1 || daemon.exitCode !== null, 'rsyslogd to ship a first line', 20_000);
+	await poll(() => lineCount(out) >= 1 || daemon.exitCode !== null, 'rsyslogd to ship a first line', 20_000);
 	if (daemon.exitCode !== null) {
 		t.fail(`rsyslogd exited: ${(await daemon).stderr}`);
 		return;
@@ -172,7 +149,7 @@ input(type="imfile" file="${file}" tag="app" ruleset="ship" freshStartTail="off"
 
 	const rotations = await writeUnderRotation(file);
 	t.true(rotations >= 3, `rotated ${rotations} times`);
-	await until(() => lineCount(out) >= writers * linesPerWriter + 1, 'rsyslog to ship every line', 20_000).catch(() => undefined);
+	await poll(() => lineCount(out) >= writers * linesPerWriter + 1, 'rsyslog to ship every line', 20_000).catch(() => undefined);
 	daemon.kill('SIGTERM');
 	await daemon;
 	t.log(`${rotations} rotations; rsyslog shipped ${lineCount(out) - 1} of ${writers * linesPerWriter} lines`);

@@ -1,14 +1,13 @@
 // Recipes (issue 8): a Node cluster whose workers each pipe into rotlog; the systemd units and the
 // crontab line with its --config file from docs/, run or validated as written.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {execa, execaSync} from 'execa';
+import {fixtures, root} from '../helpers/paths.js';
+import {assertNoWarnings, rotlog, rotlogBin} from '../helpers/rotlog.js';
+import {tempDir} from '../helpers/temp.js';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const rotlog = path.join(root, 'bin', 'rotlog');
 const docs = path.join(root, 'docs');
 
 const systemdAnalyze = execaSync('sh', ['-c', 'command -v systemd-analyze'], {reject: false}).stdout.trim() || undefined;
@@ -16,25 +15,18 @@ if (systemdAnalyze === undefined) {
 	console.log('recipes: no systemd-analyze on PATH (apt-get install systemd); the unit files in docs/systemd are documented only');
 }
 
-function tempDirectory(t: {teardown(fn: () => void): void}): string {
-	const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'rotlog-recipe-'));
-	t.teardown(() => {
-		fs.rmSync(directory, {recursive: true, force: true});
-	});
-	return directory;
-}
-
 async function catLines(file: string): Promise<string[]> {
-	const result = await execa(rotlog, ['cat', file]);
+	const result = await rotlog(['cat', file], {reject: true, stripFinalNewline: true});
 	return result.stdout.split('\n').filter(line => line.length > 0);
 }
 
 test('Node cluster: 4 workers, each piped into its own rotlog, keep every line once', async t => {
-	const directory = tempDirectory(t);
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const count = 2000;
-	const result = await execa(process.execPath, [path.join(root, 'test', 'fixtures', 'node', 'cluster-app.mjs'), rotlog, file, '4', String(count), '--max', '8K', '--keep', '1000', '--compress', 'none'], {reject: false});
+	const result = await execa(process.execPath, [path.join(fixtures, 'node', 'cluster-app.mjs'), rotlogBin, file, '4', String(count), '--max', '8K', '--keep', '1000', '--compress', 'none'], {reject: false});
 	t.is(result.exitCode, 0, result.stderr);
+	assertNoWarnings(t, result);
 	const lines = await catLines(file);
 	t.is(lines.length, 4 * count);
 	for (let worker = 0; worker < 4; worker++) {
@@ -49,13 +41,13 @@ test('Node cluster: 4 workers, each piped into its own rotlog, keep every line o
 });
 
 (systemdAnalyze === undefined ? test.skip : test)('the systemd units in docs/ pass systemd-analyze verify without a warning', async t => {
-	const directory = tempDirectory(t);
+	const directory = await tempDir(t);
 	const units = fs.readdirSync(path.join(docs, 'systemd'));
 	t.deepEqual(units.sort(), ['app.service', 'rotlog-check.service', 'rotlog-check.timer']);
 	// verify checks that each command exists: point the units at this build and at a stand-in app.
 	for (const unit of units) {
 		const text = fs.readFileSync(path.join(docs, 'systemd', unit), 'utf8')
-			.replaceAll('/usr/local/bin/rotlog', rotlog)
+			.replaceAll('/usr/local/bin/rotlog', rotlogBin)
 			.replaceAll('/usr/local/bin/app', '/bin/cat');
 		fs.writeFileSync(path.join(directory, unit), text);
 	}
@@ -72,7 +64,7 @@ test('Node cluster: 4 workers, each piped into its own rotlog, keep every line o
 });
 
 test('the crontab line in docs/ runs rotlog check with the documented --config file', async t => {
-	const directory = tempDirectory(t);
+	const directory = await tempDir(t);
 	// The documented config, pointed at this directory.
 	const config = fs.readFileSync(path.join(docs, 'cron', 'rotlog.json'), 'utf8')
 		.replaceAll('/var/log/app/', `${directory}/app/`)
@@ -85,7 +77,7 @@ test('the crontab line in docs/ runs rotlog check with the documented --config f
 	// The command of the crontab line, as written (minute, hour, day, month, weekday, user, command).
 	const line = fs.readFileSync(path.join(docs, 'cron', 'rotlog.cron'), 'utf8').split('\n').find(text => /^[*\d]/.test(text))!;
 	const command = line.split(/\s+/).slice(6).join(' ')
-		.replace('/usr/local/bin/rotlog', `${process.execPath} ${rotlog}`)
+		.replace('/usr/local/bin/rotlog', `${process.execPath} ${rotlogBin}`)
 		.replace('/etc/rotlog.json', configPath);
 	t.regex(command, /rotlog check --config /);
 

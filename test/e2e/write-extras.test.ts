@@ -5,31 +5,32 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import {execa} from 'execa';
-import {rotlog, run, tempDirectory, until} from './helpers.js';
-
-const read = (file: string) => fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+import {readText as read} from '../helpers/files.js';
+import {poll} from '../helpers/poll.js';
+import {rotlog, rotlogBin} from '../helpers/rotlog.js';
+import {tempDir} from '../helpers/temp.js';
 
 function writer(file: string, args: string[] = []) {
-	return execa(rotlog, [file, '--compress', 'none', ...args], {stdin: 'pipe', reject: false});
+	return rotlog([file, '--compress', 'none', ...args], {stdin: 'pipe'});
 }
 
 test('SIGUSR1 rotates now, SIGHUP reopens FILE, SIGTERM writes the partial line and exits 0', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const child = writer(file);
 	child.stdin.write('one\n');
-	await until(() => read(file) === 'one\n', 'the first line');
+	await poll(() => read(file) === 'one\n', 'the first line');
 	child.kill('SIGUSR1');
-	await until(() => read(`${file}.1`) === 'one\n', 'the rotation');
+	await poll(() => read(`${file}.1`) === 'one\n', 'the rotation');
 	// The new FILE is created right after the rename.
-	await until(() => fs.existsSync(file), 'the new FILE');
+	await poll(() => fs.existsSync(file), 'the new FILE');
 
 	// Moved away by another tool: SIGHUP makes rotlog open FILE by name again at once.
 	fs.renameSync(file, path.join(directory, 'moved.log'));
 	child.kill('SIGHUP');
-	await until(() => fs.existsSync(file), 'FILE reopened');
+	await poll(() => fs.existsSync(file), 'FILE reopened');
 	child.stdin.write('two\nthree');
-	await until(() => read(file) === 'two\n', 'the second line');
+	await poll(() => read(file) === 'two\n', 'the second line');
 	child.kill('SIGTERM');
 	const result = await child;
 	t.is(result.exitCode, 0, result.stderr);
@@ -37,14 +38,14 @@ test('SIGUSR1 rotates now, SIGHUP reopens FILE, SIGTERM writes the partial line 
 });
 
 test('--on-rotate runs CMD with the archive path and environment; a failure is one line', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const hook = path.join(directory, 'hook.sh');
 	const record = path.join(directory, 'hook.out');
 	// The hook records its arguments and environment.
 	fs.writeFileSync(hook, `#!/bin/sh\necho "$1|$2|$ROTLOG_FILE|$ROTLOG_ARCHIVE" >> '${record}'\n`, {mode: 0o755});
 	const input = Array.from({length: 30}, (_, n) => `line ${n}\n`).join('');
-	const result = await execa(rotlog, [file, '--max', '64', '--keep', '100', '--compress', 'none', '--on-rotate', `${hook} tag`], {input, reject: false});
+	const result = await rotlog([file, '--max', '64', '--keep', '100', '--compress', 'none', '--on-rotate', `${hook} tag`], {input, stripFinalNewline: true});
 	t.is(result.exitCode, 0, result.stderr);
 	const lines = read(record).trim().split('\n');
 	t.true(lines.length >= 3, read(record));
@@ -52,7 +53,7 @@ test('--on-rotate runs CMD with the archive path and environment; a failure is o
 		t.regex(line, new RegExp(`^tag\\|${file}\\.1\\|${file}\\|${file}\\.1$`));
 	}
 
-	const failing = await execa(rotlog, [file, '--max', '64', '--on-rotate', 'false'], {input, reject: false});
+	const failing = await rotlog([file, '--max', '64', '--on-rotate', 'false'], {input, stripFinalNewline: true});
 	t.is(failing.exitCode, 0);
 	// Compressed (gzip by default): the hook runs once the archive is final, under its name then.
 	t.regex(failing.stderr, /^rotlog: --on-rotate 'false' failed for '.*app\.log\.\d+\.gz': exit status 1$/m);
@@ -62,22 +63,22 @@ test('--on-rotate runs CMD with the archive path and environment; a failure is o
 
 	t.true(read(file).endsWith('line 29\n'));
 
-	const missing = await execa(rotlog, ['rotate', file, '--on-rotate', path.join(directory, 'no-such-hook')], {reject: false});
+	const missing = await rotlog(['rotate', file, '--on-rotate', path.join(directory, 'no-such-hook')], {stripFinalNewline: true});
 	t.is(missing.exitCode, 1);
 	t.regex(missing.stderr, /^rotlog: --on-rotate '.*no-such-hook' failed for '.*app\.log\.1\.gz': .+$/);
 });
 
 test('--tee copies to stdout; when stdout closes, logging goes on', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const input = Array.from({length: 1000}, (_, n) => `line ${n}\n`).join('');
-	const teed = await execa(rotlog, [file, '--tee'], {input, stripFinalNewline: false});
+	const teed = await rotlog([file, '--tee'], {input, reject: true});
 	t.is(teed.stdout, input);
 	t.is(read(file), input);
 
 	const big = Array.from({length: 200_000}, (_, n) => `line ${n}\n`).join('');
 	const other = path.join(directory, 'other.log');
-	const piped = await execa('sh', ['-c', `"${rotlog}" "${other}" --tee | head -n 1`], {input: big, reject: false});
+	const piped = await execa('sh', ['-c', `"${rotlogBin}" "${other}" --tee | head -n 1`], {input: big, reject: false});
 	t.is(piped.exitCode, 0, piped.stderr);
 	t.is(piped.stdout, 'line 0');
 	t.is(piped.stderr, '');
@@ -85,11 +86,11 @@ test('--tee copies to stdout; when stdout closes, logging goes on', async t => {
 });
 
 test('--tee waiting for a slow stdout never keeps other writers waiting for the lock', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	// Nobody reads this writer's stdout (a paused stream stops reading once its buffer is full):
 	// its --tee copy fills the pipe and the writer waits there.
-	const teeing = spawn(process.execPath, [rotlog, file, '--tee', '--compress', 'none'], {stdio: ['pipe', 'pipe', 'inherit']});
+	const teeing = spawn(process.execPath, [rotlogBin, file, '--tee', '--compress', 'none'], {stdio: ['pipe', 'pipe', 'inherit']});
 	teeing.stdout.pause();
 	t.teardown(() => teeing.kill('SIGKILL'));
 	const exited = new Promise<number | null>(resolve => {
@@ -104,7 +105,7 @@ test('--tee waiting for a slow stdout never keeps other writers waiting for the 
 	// is not stuck writes all of it in a few milliseconds).
 	let size = -1;
 	let still = 0;
-	await until(() => {
+	await poll(() => {
 		const now = read(file).length;
 		still = now > 0 && now === size ? still + 1 : 0;
 		size = now;
@@ -113,7 +114,7 @@ test('--tee waiting for a slow stdout never keeps other writers waiting for the 
 		throw new Error(`${String(error)} (FILE has ${size} of ${mine.length} bytes)`);
 	});
 	const other = Array.from({length: 1000}, (_, n) => `other ${n}\n`).join('');
-	const result = await execa(rotlog, [file, '--compress', 'none'], {input: other, reject: false, timeout: 20_000});
+	const result = await rotlog([file, '--compress', 'none'], {input: other, timeout: 20_000, stripFinalNewline: true});
 	t.false(result.timedOut, 'the other writer waited for the lock while the teeing writer waited for its stdout');
 	t.is(result.exitCode, 0, result.stderr);
 	// Unblock the teeing writer: its stdout closes, teeing stops, logging goes on.
@@ -126,10 +127,10 @@ test('--tee waiting for a slow stdout never keeps other writers waiting for the 
 });
 
 test('--timestamp prefixes each line (iso by default, or unix); FILE stays an argument', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const before = Date.now();
-	await execa(rotlog, ['--timestamp', file], {input: 'a\n\nb'});
+	await rotlog(['--timestamp', file], {input: 'a\n\nb', reject: true});
 	const lines = read(file).split('\n');
 	t.is(lines.length, 4);
 	for (const [index, text] of ['a', '', 'b'].entries()) {
@@ -140,39 +141,39 @@ test('--timestamp prefixes each line (iso by default, or unix); FILE stays an ar
 	}
 
 	const unix = path.join(directory, 'unix.log');
-	await execa(rotlog, [unix, '--timestamp=unix'], {input: 'x\n'});
+	await rotlog([unix, '--timestamp=unix'], {input: 'x\n', reject: true});
 	t.regex(read(unix), /^\d{10}\.\d{3} x\n$/);
-	const bad = await run([unix, '--timestamp=rfc']);
+	const bad = await rotlog([unix, '--timestamp=rfc'], {stripFinalNewline: true});
 	t.is(bad.exitCode, 2);
 	t.is(bad.stderr, 'rotlog: invalid --timestamp \'rfc\': expected iso or unix');
 });
 
 test('--mode sets the mode of created files; archives keep it', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
-	await execa(rotlog, [file, '--mode', '0600', '--max', '8', '--compress', 'none'], {input: 'first\nsecond\n'});
+	await rotlog([file, '--mode', '0600', '--max', '8', '--compress', 'none'], {input: 'first\nsecond\n', reject: true});
 	const mode = (name: string) => fs.statSync(name).mode & 0o777;
 	t.is(mode(file), 0o600);
 	t.is(mode(`${file}.1`), 0o600);
 	t.is(mode(`${file}.lock`), 0o600);
-	const rotated = await run(['rotate', file, '--mode', '0640', '--compress', 'none']);
+	const rotated = await rotlog(['rotate', file, '--mode', '0640', '--compress', 'none'], {stripFinalNewline: true});
 	t.is(rotated.exitCode, 0);
 	t.is(mode(`${file}.1`), 0o600);
 	// 0640 less the umask.
 	t.is(mode(file) & 0o600, 0o600);
 	t.is(mode(file) & ~0o640, 0);
-	const bad = await run([file, '--mode', 'rw']);
+	const bad = await rotlog([file, '--mode', 'rw'], {stripFinalNewline: true});
 	t.is(bad.stderr, 'rotlog: invalid --mode \'rw\': expected an octal file mode such as 0640');
 });
 
 test('without --mode, the FILE made by a rotation takes the mode of the FILE before it (writers, rotate, check)', async t => {
-	const directory = tempDirectory();
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const mode = (name: string) => fs.statSync(name).mode & 0o7777;
 	// A log made private by hand, as an operator would (chmod 0600), with a umask that would not.
 	fs.writeFileSync(file, 'old\n');
 	fs.chmodSync(file, 0o600);
-	const written = await execa(rotlog, [file, '--max', '16', '--keep', '100', '--compress', 'none'], {input: 'first line\nsecond line\nthird line\n'});
+	const written = await rotlog([file, '--max', '16', '--keep', '100', '--compress', 'none'], {input: 'first line\nsecond line\nthird line\n', reject: true});
 	t.is(written.exitCode, 0, written.stderr);
 	t.true(fs.existsSync(`${file}.2`), 'two rotations');
 	t.is(mode(file), 0o600);
@@ -180,11 +181,11 @@ test('without --mode, the FILE made by a rotation takes the mode of the FILE bef
 	t.is(mode(`${file}.2`), 0o600);
 
 	fs.chmodSync(file, 0o640);
-	const rotated = await run(['rotate', file, '--compress', 'none']);
+	const rotated = await rotlog(['rotate', file, '--compress', 'none'], {stripFinalNewline: true});
 	t.is(rotated.exitCode, 0, rotated.stderr);
 	t.is(mode(file), 0o640, 'rotate keeps it too');
 	fs.writeFileSync(file, 'x'.repeat(40) + '\n');
-	const checked = await run(['check', file, '--max', '16', '--compress', 'none']);
+	const checked = await rotlog(['check', file, '--max', '16', '--compress', 'none'], {stripFinalNewline: true});
 	t.is(checked.exitCode, 0, checked.stderr);
 	t.is(fs.statSync(file).size, 0, 'check rotated');
 	t.is(mode(file), 0o640, 'and so does check');
@@ -192,7 +193,7 @@ test('without --mode, the FILE made by a rotation takes the mode of the FILE bef
 });
 
 test('completion prints a shell completion script', async t => {
-	const result = await run(['completion']);
+	const result = await rotlog(['completion'], {stripFinalNewline: true});
 	t.is(result.exitCode, 0);
 	t.regex(result.stdout, /rotlog/);
 	t.regex(result.stdout, /complete/);

@@ -7,11 +7,11 @@ import test from 'ava';
 import {archivesOf, linesOf, logFiles, readLog, readLogFile} from '../helpers/files.js';
 import {checkInterleaved, numberedLine, numberedLines} from '../helpers/lines.js';
 import {poll} from '../helpers/poll.js';
-import {rotlog} from '../helpers/rotlog.js';
+import {rotlog, type RotlogPipedProcess} from '../helpers/rotlog.js';
 import {isLockHeld} from '../../src/log/lock.js';
 import {tempDir} from '../helpers/temp.js';
 
-type Writer = ReturnType<typeof rotlog>;
+type Writer = RotlogPipedProcess;
 
 /** Writes to a writer's stdin, waiting for the pipe to drain when it is full (or to close: a killed writer). */
 async function send(writer: Writer, text: string): Promise<void> {
@@ -78,7 +78,7 @@ test.serial('8 concurrent writers x 20,000 lines with --max 64K and gzip: every 
 	await poll(() => {
 		const log = readLogWhileLive(file)?.toString('latin1');
 		return log !== undefined && names.every(name => log.includes(`${name}-000000-`));
-	}, 30_000, 'every writer to start');
+	}, 'every writer to start', 30_000);
 	// Then the rest in rounds, so that each writer has many batches to interleave with the others'.
 	const perRound = 500;
 	for (let from = 1; from < perWriter; from += perRound) {
@@ -140,8 +140,8 @@ test.serial('a writer keeps the lock only while it writes: idle between bursts, 
 	const first = numberedLines('w0', 20_000);
 	t.true(first.length > 4 * 65_536, 'a burst of many reads');
 	await send(writer, first);
-	await poll(() => fs.existsSync(file) && fs.statSync(file).size === first.length, 10_000, 'the first burst on disk');
-	await poll(() => isLockHeld(`${file}.lock`) === false, 5000, 'the writer to let go of the lock while idle');
+	await poll(() => fs.existsSync(file) && fs.statSync(file).size === first.length, 'the first burst on disk', 10_000);
+	await poll(() => isLockHeld(`${file}.lock`) === false, 'the writer to let go of the lock while idle', 5000);
 	const rotated = await rotlog(['rotate', file, '--compress', 'none'], {timeout: 10_000});
 	t.is(rotated.exitCode, 0, rotated.stderr);
 	t.is(fs.readFileSync(`${file}.1`, 'latin1'), first, 'rotate ran while the writer was open and idle');
@@ -164,7 +164,7 @@ test.serial('FILE renamed away by another process mid-stream: the union of the f
 
 	for (const [round, target] of renamed.entries()) {
 		await Promise.all(writers.map(async (writer, i) => send(writer, numberedLines(names[i]!, part, round * part))));
-		await poll(() => (fs.statSync(file, {throwIfNoEntry: false})?.size ?? 0) > 0, 30_000, 'FILE to have data');
+		await poll(() => (fs.statSync(file, {throwIfNoEntry: false})?.size ?? 0) > 0, 'FILE to have data', 30_000);
 		fs.renameSync(file, target);
 	}
 
@@ -233,7 +233,7 @@ test.serial('a writer SIGKILLed again and again mid-stream: the others lose noth
 				}
 			});
 			return newest.some(text => text.includes(`k${run}-`));
-		}, 30_000, `victim ${run} to write`);
+		}, `victim ${run} to write`, 30_000);
 		victim.kill('SIGKILL');
 		alive = false;
 		const result = await victim;

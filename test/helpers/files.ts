@@ -1,5 +1,6 @@
 // Reading what rotlog wrote: FILE and its numbered archives FILE.1 (newest) .. FILE.N (oldest),
-// raw or compressed (FILE.N.gz, .br, .zst), decompressed by suffix.
+// raw or compressed (FILE.N.gz, .br, .zst), decompressed by suffix; and the names and mtimes of
+// a log's files.
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +28,19 @@ export function readLogFile(name: string): Buffer {
 	}
 
 	return bytes;
+}
+
+/** A log file's text (UTF-8), decompressed by suffix; '' when the file does not exist (yet). */
+export function readText(file: string): string {
+	try {
+		return readLogFile(file).toString('utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			return '';
+		}
+
+		throw error;
+	}
 }
 
 /**
@@ -63,6 +77,11 @@ export function readLog(file: string): Buffer {
 	return Buffer.concat(logFiles(file).map(name => readLogFile(name)));
 }
 
+/** Every line of the log, oldest first, archives decompressed, without newlines. */
+export function allLines(file: string): string[] {
+	return linesOf(readLog(file));
+}
+
 /** Bytes -> lines, byte for byte (latin1 maps each byte to one character); a final newline ends the last line. */
 export function linesOf(bytes: Uint8Array): string[] {
 	const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
@@ -77,4 +96,14 @@ export function linesOf(bytes: Uint8Array): string[] {
 /** File sizes in bytes, by path. */
 export function sizesOf(files: readonly string[]): Map<string, number> {
 	return new Map(files.map(name => [name, fs.statSync(name).size]));
+}
+
+/** Sets a file's mtime (and atime) to `ms`. */
+export function setMtime(file: string, ms: number): void {
+	fs.utimesSync(file, new Date(ms), new Date(ms));
+}
+
+/** The names in `directory` that start with `base` (its lock file left out), sorted. */
+export function logNames(directory: string, base: string): string[] {
+	return fs.readdirSync(directory).filter(name => name.startsWith(base) && name !== `${base}.lock`).sort();
 }

@@ -1,4 +1,5 @@
-// Test input: numbered lines whose every byte can be predicted, seeded random bytes, nasty input.
+// Test input: numbered lines whose every byte can be predicted (two formats: numberedLine's
+// hashed padding, and the plain `w<writer>-<n> xxx...`), seeded random bytes, nasty input.
 
 /** A small seeded generator (mulberry32): the same seed gives the same run every time. */
 export function seededRandom(seed: number): () => number {
@@ -69,6 +70,41 @@ export function checkInterleaved(
 	}
 
 	return {problems, seen};
+}
+
+/** Lines `w<writer>-<n>` and 20 x's (the plain format), numbered from `from`, each ended by a newline. */
+export function plainNumberedLines(writer: number, from: number, count: number): string {
+	let text = '';
+	for (let n = from; n < from + count; n++) {
+		text += `w${writer}-${n} ${'x'.repeat(20)}\n`;
+	}
+
+	return text;
+}
+
+/**
+ * Checks plain numbered lines from several writers: each writer's lines once and in order, and
+ * `perWriter[writer]` of them. Returns the first problem, or undefined.
+ */
+export function checkPlainNumbered(lines: readonly string[], perWriter: readonly number[]): string | undefined {
+	const next = perWriter.map(() => 0);
+	for (const line of lines) {
+		const match = /^w(\d+)-(\d+) /.exec(line);
+		if (!match) {
+			return `unexpected line ${JSON.stringify(line)}`;
+		}
+
+		const writer = Number(match[1]);
+		const number = Number(match[2]);
+		if (next[writer] !== number) {
+			return `writer ${writer}: expected line ${next[writer]}, found ${number}`;
+		}
+
+		next[writer] = number + 1;
+	}
+
+	const short = next.findIndex((count, writer) => count !== perWriter[writer]);
+	return short === -1 ? undefined : `writer ${short}: ${next[short]} of ${perWriter[short]} lines`;
 }
 
 /** Random bytes, `newlines` of which (roughly, as a fraction) are 0x0a. */

@@ -1,16 +1,12 @@
 // The FIFO source in-process, on real FIFOs: creation, a held write end, and the drain used at SIGTERM.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import {openFifos, readFifo} from '../../../src/input/fifo.js';
+import {tempDir} from '../../helpers/temp.js';
 
-async function fifoPath(t: {teardown(fn: () => Promise<void>): void}): Promise<string> {
-	const directory = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'rotlog-fifo-unit-'));
-	t.teardown(async () => {
-		await fs.promises.rm(directory, {recursive: true, force: true});
-	});
-	return path.join(directory, 'in.fifo');
+async function fifoPath(t: ExecutionContext): Promise<string> {
+	return path.join(await tempDir(t), 'in.fifo');
 }
 
 test('drain reads what the FIFO holds before the event loop gets to it, then stops at EAGAIN', async t => {

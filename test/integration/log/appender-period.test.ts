@@ -5,7 +5,8 @@ import path from 'node:path';
 import test from 'ava';
 import {Appender} from '../../../src/log/appender.js';
 import {parseInterval} from '../../../src/decide/period.js';
-import {logNames, read, setMtime, tempDir} from '../../e2e/period-helpers.js';
+import {logNames, readText as read, setMtime} from '../../helpers/files.js';
+import {tempDir} from '../../helpers/temp.js';
 
 /** A clock the test sets: the appender reads the present through it. */
 function testClock(start: number) {
@@ -20,8 +21,8 @@ function appender(file: string, clock: () => number) {
 // A period boundary a day ahead of the real clock: the kernel's mtime lies in an earlier period.
 const boundary = (Math.floor(Date.now() / 2000) * 2000) + 86_400_000;
 
-test('just after a boundary the mtime is pinned into the period the lines were written for', t => {
-	const directory = tempDir();
+test('just after a boundary the mtime is pinned into the period the lines were written for', async t => {
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const clock = testClock(boundary + 5);
 	const writer = appender(file, clock.read);
@@ -35,8 +36,8 @@ test('just after a boundary the mtime is pinned into the period the lines were w
 	t.is(read(file), 'first\nsecond\n');
 });
 
-test('the first write of a new period archives FILE under the period of its mtime', t => {
-	const directory = tempDir();
+test('the first write of a new period archives FILE under the period of its mtime', async t => {
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const clock = testClock(boundary + 5);
 	const writer = appender(file, clock.read);
@@ -55,8 +56,8 @@ test('the first write of a new period archives FILE under the period of its mtim
 	t.is(read(file), 'three\n');
 });
 
-test('a write that ends after its period pins mtime back into it', t => {
-	const directory = tempDir();
+test('a write that ends after its period pins mtime back into it', async t => {
+	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	let calls = 0;
 	// The decision is taken at boundary + 1000; by the time the write is done the period is over.

@@ -1,17 +1,16 @@
 // The man page is the contract: every option the parser knows must be documented under OPTIONS
 // and shown by --help, and man/rotlog.1 must be what man/rotlog.1.md generates today.
 import fs from 'node:fs';
-import {fileURLToPath} from 'node:url';
+import path from 'node:path';
 import test from 'ava';
 import {execa} from 'execa';
 import type {Options} from 'yargs';
 import {commandOptions} from '../../../src/cli/options.js';
 import {buildParser} from '../../../src/cli/parser.js';
+import {root} from '../../helpers/paths.js';
+import {rotlog} from '../../helpers/rotlog.js';
 
-// This file runs from dist/test/unit/.
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const manPath = `${root}man/rotlog.1`;
-const rotlog = `${root}bin/rotlog`;
+const manPath = path.join(root, 'man', 'rotlog.1');
 
 /** The part of yargs' getOptions() used here; @types/yargs does not declare that method. */
 type ParserOptions = {key: Record<string, unknown>; alias: Record<string, string[]>};
@@ -83,7 +82,7 @@ test('every option the parser knows has its own heading under OPTIONS in man/rot
 
 test('every option of each command is shown by that command\'s --help', async t => {
 	for (const [command, table] of commands) {
-		const {stdout} = await execa(rotlog, [...command, '--help']);
+		const {stdout} = await rotlog([...command, '--help'], {reject: true, stripFinalNewline: true});
 		for (const option of [...tableOptions(table), '--help', '--version']) {
 			t.true(mentions(stdout, option), `${option} is missing from rotlog ${command.join(' ')} --help`);
 		}

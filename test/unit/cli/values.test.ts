@@ -1,7 +1,8 @@
-// Table tests for the pure option parsers: sizes and counts, and the usage errors naming the value.
+// Table tests for the pure option parsers: sizes, counts, paths and modes, and the usage errors
+// naming the value.
 import test from 'ava';
 import {UsageError} from '../../../src/errors.js';
-import {parseCount, parsePath, parseSize} from '../../../src/cli/values.js';
+import {parseCount, parseMode, parsePath, parseSize} from '../../../src/cli/values.js';
 
 const sizes: Array<[string, number]> = [
 	['65536', 65_536],
@@ -107,4 +108,12 @@ test('parsePath takes any non-empty path and rejects the empty one', t => {
 	t.is(parsePath('lock', '/tmp/x.lock'), '/tmp/x.lock');
 	t.is(parsePath('lock', ' '), ' ');
 	t.throws(() => parsePath('lock', ''), {instanceOf: UsageError, message: /^invalid --lock '': /});
+});
+
+test('parseMode takes octal modes only', t => {
+	t.is(parseMode('mode', '0640'), 0o640);
+	t.is(parseMode('mode', '600'), 0o600);
+	t.is(parseMode('mode', '0o755'), 0o755);
+	t.throws(() => parseMode('mode', '0800'), {message: 'invalid --mode \'0800\': expected an octal file mode such as 0640'});
+	t.throws(() => parseMode('mode', ''));
 });

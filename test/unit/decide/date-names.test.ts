@@ -1,3 +1,5 @@
+// Date names (decide/date-names.ts): strftime stamps, --date-format and --name parsing, finding date
+// archives and ordering them newest first, the next free name.
 import test from 'ava';
 import {UsageError} from '../../../src/errors.js';
 import {dateArchiveName, dateArchivesNewestFirst, defaultDateFormat, findDateArchives, formatStamp, parseDateFormat, parseNamingKind} from '../../../src/decide/date-names.js';

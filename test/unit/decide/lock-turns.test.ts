@@ -1,3 +1,4 @@
+// LockTurns (decide/lock-turns.ts): when a writer tries the lock without waiting, as step tables.
 import test from 'ava';
 import {LockTurns} from '../../../src/decide/lock-turns.js';
 

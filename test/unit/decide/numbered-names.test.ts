@@ -1,7 +1,9 @@
 // The rename plan, applied to a simulated directory: it never overwrites a name, leaves base.1 ..
 // base.k contiguous with the newest content first, closes gaps, moves compressed variants with
-// their index, and leaves every other name alone.
+// their index, and leaves every other name alone; a fast-check property over random directories.
 import test from 'ava';
+import fc from 'fast-check';
+import {archiveExtensions} from '../../../src/decide/extensions.js';
 import {findArchives, planRotation, type PlanStep} from '../../../src/decide/numbered-names.js';
 
 const base = 'app.log';
@@ -177,4 +179,92 @@ test('findArchives reads index and extension, and nothing else', t => {
 		{name: `${base}.12`, index: 12, extension: ''},
 		{name: `${base}.2.zst`, index: 2, extension: '.zst'},
 	]);
+});
+
+// A property (fast-check): a rotation plan keeps the newest archives and loses nothing else.
+/** Archive names of `base`: index 1..30, any extension, plus names that are not archives. */
+const listing = fc.record({
+	archives: fc.uniqueArray(fc.tuple(fc.integer({min: 1, max: 30}), fc.constantFrom('', ...archiveExtensions)), {maxLength: 25, selector: ([index, extension]) => `${index}${extension}`}),
+	others: fc.uniqueArray(fc.constantFrom('app.log.lock', '.app.log.compress.12', 'app.log.0', 'app.log.x', 'other.log.1', 'app.log.1.tmp', 'app.logx.2'), {maxLength: 5}),
+	hasBase: fc.boolean(),
+	keep: fc.integer({min: 0, max: 15}),
+});
+
+test('rotation plan: keeps the newest archives, renumbered 1..N in order, never overwrites, loses nothing else', t => {
+	t.notThrows(() => {
+		fc.assert(fc.property(listing, ({archives, others, hasBase, keep}) => {
+			const base = 'app.log';
+			const names = new Set([...archives.map(([index, extension]) => `${base}.${index}${extension}`), ...others]);
+			if (hasBase) {
+				names.add(base);
+			}
+
+			const before = [...names];
+			// Where each name's content ends up: simulate the plan on the set of names.
+			const content = new Map(before.map(name => [name, name]));
+			for (const step of planRotation(base, before, keep)) {
+				if (step.op === 'unlink') {
+					content.delete(step.name);
+					continue;
+				}
+
+				if (!content.has(step.from)) {
+					// A missing FILE (a killed rotation) is a step whose goal already holds.
+					if (step.from === base && !hasBase) {
+						continue;
+					}
+
+					return false;
+				}
+
+				if (content.has(step.to)) {
+					// Never overwrite an archive.
+					return false;
+				}
+
+				content.set(step.to, content.get(step.from)!);
+				content.delete(step.from);
+			}
+
+			// Names that are not archives are untouched.
+			for (const other of others) {
+				if (content.get(other) !== other) {
+					return false;
+				}
+			}
+
+			// The archive groups, newest first, before: FILE (if any) then by index.
+			const groups = [...new Set(findArchives(base, before).map(archive => archive.index))].sort((a, b) => a - b);
+			const order: Array<number | 'base'> = [...(hasBase ? ['base' as const] : []), ...groups];
+			const after = findArchives(base, [...content.keys()]);
+			const indicesAfter = [...new Set(after.map(archive => archive.index))].sort((a, b) => a - b);
+			// FILE becomes .1 whether or not it existed; the others follow at 2, 3, ... up to keep.
+			const survivors = Math.min(groups.length, Math.max(0, keep - 1));
+			const expectedIndices = Array.from({length: survivors}, (_, at) => at + 2);
+			if (hasBase && keep > 0) {
+				expectedIndices.unshift(1);
+			}
+
+			if (JSON.stringify(indicesAfter) !== JSON.stringify(expectedIndices)) {
+				return false;
+			}
+
+			// The newest survive, in order, with every name (extension) of their group.
+			for (const archive of after) {
+				const from = content.get(archive.name)!;
+				const source = from === base ? 'base' : findArchives(base, [from])[0]!.index;
+				const rank = order.indexOf(source);
+				const expectedIndex = source === 'base' ? 1 : groups.indexOf(source) + 2;
+				if (rank === -1 || archive.index !== expectedIndex || !from.endsWith(archive.extension)) {
+					return false;
+				}
+			}
+
+			// Loses nothing else: a name whose content is gone was FILE with --keep 0, or an archive past --keep.
+			const kept = new Set(content.values());
+			return before.filter(name => !kept.has(name)).every(name => name === base
+				? keep === 0
+				: groups.indexOf(findArchives(base, [name])[0]!.index) + 2 > keep);
+		}), {numRuns: 500});
+	});
 });

@@ -1,8 +1,11 @@
+// Periods (decide/period.ts): --interval and --max-age parsing, period boundaries in UTC, named and
+// local zones across DST, PeriodTracker, and a property over zones and intervals.
 import process from 'node:process';
 import test from 'ava';
+import fc from 'fast-check';
 import {execa} from 'execa';
 import {UsageError} from '../../../src/errors.js';
-import {type Interval, parseDuration, parseInterval, PeriodTracker, periodKey, periodOf, type Zone} from '../../../src/decide/period.js';
+import {dayNumber, type Interval, parseDuration, parseInterval, PeriodTracker, periodKey, periodOf, wallClock, type Zone} from '../../../src/decide/period.js';
 
 const at = (iso: string) => Date.parse(iso);
 const interval = (spec: string) => parseInterval('interval', spec);
@@ -135,4 +138,62 @@ test('PeriodTracker caches the present period and moves on at its end', t => {
 	t.is(tracker.periodAt(morning).start, at('2026-03-28T23:00:00Z'));
 	t.is(tracker.periodAt(at('2026-03-29T22:00:00Z')).start, at('2026-03-29T22:00:00Z'));
 	t.is(tracker.periodAt(morning).start, at('2026-03-28T23:00:00Z'));
+});
+
+// A property (fast-check): periods hold their instant, are aligned, and never go back in time.
+const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Chatham', 'America/Santiago', 'Pacific/Apia'];
+const intervals: Interval[] = [
+	{unit: 'second', count: 7, ms: 7000},
+	{unit: 'minute', count: 15, ms: 15 * 60_000},
+	{unit: 'hour', count: 1, ms: 3_600_000},
+	{unit: 'hour', count: 5, ms: 5 * 3_600_000},
+	{unit: 'day', count: 1},
+	{unit: 'day', count: 3},
+	{unit: 'week'},
+	{unit: 'month'},
+];
+// 1990 .. 2040, to the millisecond.
+const instant = fc.integer({min: 631_152_000_000, max: 2_208_988_800_000});
+
+test('periods: hold their instant, are aligned (a boundary is where the period number changes), and never go back', t => {
+	t.notThrows(() => {
+		fc.assert(fc.property(fc.constantFrom(...zones), fc.constantFrom(...intervals), instant, fc.nat({max: 40 * 86_400_000}), (zone, interval, t1, gap) => {
+			const period = periodOf(interval, zone, t1);
+			if (!(period.start <= t1 && t1 < period.end)) {
+				return false;
+			}
+
+			if ('ms' in interval && period.start % interval.ms !== 0) {
+				return false;
+			}
+
+			// Calendar periods begin with a day on the zone's wall clock: a 1st for months, a Monday for weeks.
+			if (!('ms' in interval)) {
+				const first = wallClock(zone, period.start);
+				const before = wallClock(zone, period.start - 1000);
+				const days = dayNumber(first.year, first.month, first.day);
+				if (first.day === before.day && first.month === before.month) {
+					return false;
+				}
+
+				if ((interval.unit === 'month' && first.day !== 1) || (interval.unit === 'week' && (days - 4) % 7 !== 0) || (interval.unit === 'day' && days % interval.count !== 0)) {
+					return false;
+				}
+			}
+
+			const key = periodKey(interval, zone, t1);
+			if (periodKey(interval, zone, period.start) !== key || periodKey(interval, zone, period.end - 1) !== key) {
+				return false;
+			}
+
+			if (periodKey(interval, zone, period.start - 1000) >= key || periodKey(interval, zone, period.end) <= key) {
+				return false;
+			}
+
+			// The next period begins where this one ends, and a later instant is never in an earlier period.
+			const t2 = t1 + gap;
+			const later = periodOf(interval, zone, t2);
+			return periodOf(interval, zone, period.end).start === period.end && later.start >= period.start && periodKey(interval, zone, t2) >= key;
+		}), {numRuns: 400});
+	});
 });

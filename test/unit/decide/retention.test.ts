@@ -1,3 +1,4 @@
+// Retention (decide/retention.ts): which archives --keep, --max-age and --max-total delete.
 import test from 'ava';
 import {planRetention, type RetentionRules, type StoredArchive} from '../../../src/decide/retention.js';
 

@@ -1,6 +1,8 @@
 // LineFramer is byte-exact: however the input is cut into chunks, the same bytes come out, in
-// whole lines only, and a last line without a newline gets one at the end.
+// whole lines only, and a last line without a newline gets one at the end (tables, seeded random
+// chunkings, and a fast-check property that also takes line-aligned prefixes as a full disk does).
 import test from 'ava';
+import fc from 'fast-check';
 import {LineFramer} from '../../../src/input/framing.js';
 import {lineBody, nastyInput, randomBelow, seededRandom} from '../../helpers/lines.js';
 
@@ -207,4 +209,71 @@ test('a 5 MiB line in random chunkings comes out whole and exact, in one hand-ou
 	t.truthy(holder);
 	t.true(holder!.includes(Buffer.concat([bigLine, Buffer.from('\n')])));
 	t.true(Buffer.concat(handouts).equals(want));
+});
+
+// A property (fast-check): framing is the same for any chunking of any bytes and any prefix a full
+// disk lets through.
+/** Bytes with plenty of newlines (and every other byte value). */
+const bytes = fc.uint8Array({maxLength: 2000}).chain(body => fc.uint8Array({minLength: body.length, maxLength: body.length}).map(mask => {
+	const out = Uint8Array.from(body);
+	for (let i = 0; i < out.length; i++) {
+		if (mask[i]! < 20) {
+			out[i] = newline;
+		}
+	}
+
+	return out;
+}));
+
+/** `input` cut at the given offsets. */
+function cut(input: Uint8Array, offsets: number[]): Uint8Array[] {
+	const points = [0, ...offsets.map(offset => offset % (input.length + 1)).sort((a, b) => a - b), input.length];
+	return points.slice(1).map((end, at) => input.subarray(points[at], end));
+}
+
+/** What the framer hands out for `input` taken whole: nothing for nothing, else the input ending in a newline. */
+function expectedOutput(input: Uint8Array): Buffer {
+	return input.length === 0 || input.at(-1) === newline ? Buffer.from(input) : Buffer.concat([input, Buffer.from('\n')]);
+}
+
+test('framing: any chunking of any bytes, taken in any line-aligned prefixes, yields the input\'s lines', t => {
+	t.notThrows(() => {
+		fc.assert(fc.property(bytes, fc.array(fc.nat(), {maxLength: 40}), fc.array(fc.nat(), {maxLength: 40}), fc.nat({max: 64}), (input, offsets, takes, capacity) => {
+			const framer = new LineFramer(1 + capacity);
+			const out: Buffer[] = [];
+			let turn = 0;
+			// A `take` that, like a full disk, sometimes takes only some whole lines (or none).
+			const take = (lines: Buffer): number => {
+				if (lines.at(-1) !== newline) {
+					throw new Error('offered bytes that do not end a line');
+				}
+
+				// The disk frees up in the end: once the planned choices are used up, everything is taken.
+				const choice = takes[turn++] ?? 0;
+				let taken = lines.length;
+				if (choice % 3 === 1) {
+					taken = 0;
+				} else if (choice % 3 === 2) {
+					const end = lines.indexOf(newline, choice % lines.length);
+					taken = end + 1;
+				}
+
+				out.push(Buffer.from(lines.subarray(0, taken)));
+				return taken;
+			};
+
+			for (const chunk of cut(input, offsets)) {
+				framer.push(chunk);
+				framer.offerLines(take);
+			}
+
+			for (let guard = 0; !framer.offerAll(take); guard++) {
+				if (guard > 10_000) {
+					throw new Error('never drained');
+				}
+			}
+
+			return Buffer.concat(out).equals(expectedOutput(input)) && framer.heldBytes === 0;
+		}), {numRuns: 300});
+	});
 });

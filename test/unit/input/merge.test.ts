@@ -1,5 +1,7 @@
-// LineMerge: whole lines of several sources in one write, partial lines kept apart, batches bounded.
+// LineMerge: whole lines of several sources in one write, partial lines kept apart, batches bounded;
+// and a fast-check property: any line-aligned prefixes taken lose and repeat nothing.
 import test from 'ava';
+import fc from 'fast-check';
 import {LineMerge} from '../../../src/input/merge.js';
 
 const batchLimit = 1024 * 1024;
@@ -84,4 +86,41 @@ test('batches stay within the limit, and a source with more than the limit is wr
 	merge.flush();
 	t.deepEqual(writes.map(write => write.length), [batchLimit - 20, (batchLimit / 2) - 10, batchLimit + 5]);
 	t.is(writes.join(''), sources.map((_, index) => line('abc'.charAt(index), (batchLimit / 2) - 10)).join('') + line('z', batchLimit + 5));
+});
+
+// A property (fast-check): several sources offered together, taken in any line-aligned prefixes.
+const newline = 0x0a;
+
+test('merge: several sources offered together, taken in any line-aligned prefixes, lose and repeat nothing', t => {
+	t.notThrows(() => {
+		fc.assert(fc.property(fc.array(fc.array(fc.integer({min: 0, max: 40}), {maxLength: 30}), {minLength: 1, maxLength: 5}), fc.array(fc.nat(), {maxLength: 30}), fc.integer({min: 8, max: 400}), (sources, takes, batchLimit) => {
+			const merge = new LineMerge(batchLimit);
+			const framers = sources.map(() => merge.add(16));
+			// Source s's line k is "s:k:" padded to a length from the input, so lines are told apart.
+			const input = sources.map((lengths, s) => lengths.map((length, k) => `${s}:${k}:${'x'.repeat(length)}\n`));
+			let turn = 0;
+			const out: string[] = [];
+			const take = (lines: Buffer): number => {
+				const choice = takes[turn++] ?? 0;
+				const taken = choice % 2 === 1 ? lines.indexOf(newline, choice % lines.length) + 1 : lines.length;
+				out.push(lines.subarray(0, taken).toString('latin1'));
+				return taken;
+			};
+
+			for (const [s, lines] of input.entries()) {
+				framers[s]!.push(Buffer.from(lines.join(''), 'latin1'));
+			}
+
+			for (let guard = 0; !merge.offerAll(take); guard++) {
+				if (guard > 1000) {
+					throw new Error('never drained');
+				}
+			}
+
+			// Every source's lines, once each and in order.
+			const got = out.join('').split('\n').slice(0, -1);
+			return input.every((lines, s) => JSON.stringify(got.filter(line => line.startsWith(`${s}:`))) === JSON.stringify(lines.map(line => line.slice(0, -1))))
+				&& got.length === input.flat().length;
+		}), {numRuns: 300});
+	});
 });

@@ -1,3 +1,4 @@
+// splitCommand (output/hooks.ts): how an --on-rotate CMD string is split into a program and arguments.
 import test from 'ava';
 import {splitCommand} from '../../../src/output/hooks.js';
 
