@@ -1,273 +1,16 @@
-// Background compression and the swap-in of the finished archive (issue 3).
-//
-// The protocol, step by step (each step can be resumed by `recoverLeftovers` after a crash):
-//  0. queue   (the writer, under the log's lock, right after the rotation that made the raw
-//             archive): note its inode and hand it to a compression child, a long-lived process
-//             at a lower priority that takes archives one at a time as it frees up.
-//  1. claim   (the child, under the log's lock): find the raw archive by inode, open it, create
-//             the hidden temp `.BASE.compress.INODE` next to it (O_EXCL, O_NOFOLLOW, the raw
-//             archive's mode) and take a kernel lock on it. The lock marks the temp as live; the
-//             kernel drops it when its holder dies, which makes it an orphan.
-//  2. compress (the child, no lock): raw -> temp, then fsync the temp.
-//  3. swap    (under the log's lock): find the raw archive's current name R by its inode (rotations
-//             shift numbered names meanwhile); rename the temp to R + extension. If R is gone
-//             (retention deleted it) or R already has a compressed copy, discard the temp.
-//  4. fsync the directory (no lock), so the compressed name is durable.
-//  5. drop    (under the log's lock): find R by inode again and unlink it, if R + extension is ours.
-// A reader never sees a partial archive under a final name, and the raw data goes only once its
-// compressed copy is durable.
+// Background compression: the writer's pool of compression children and the recovery of what
+// killed compressions left. The protocol itself is in protocol.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {type ChildProcess, spawn} from 'node:child_process';
-import {kernelLock} from '../log/kernel-lock.js';
-import {archiveExtensions, extensionOf} from '../decide/extensions.js';
+import {extensionOf} from '../decide/extensions.js';
 import {archiveGroups, type ArchiveOptions} from '../log/archives.js';
 import type {Codec} from './codecs.js';
 import {errnoCode, systemReason, warn} from '../errors.js';
-import {stepDone} from '../log/faults.js';
 import {FileLock, isLockHeld} from '../log/lock.js';
-
-/** What a compression child is sent per archive, one JSON line on its stdin. */
-export type Job = {
-	codec: Codec;
-	file: string;
-	lockPath: string;
-	/** The raw archive's inode: its identity while its name shifts. */
-	ino: number;
-	/** The raw archive's path when it was queued (for messages). */
-	raw: string;
-};
-
-/** A job the child has claimed: its temp exists and is locked. */
-export type ClaimedJob = Job & {temp: string};
-
-/**
- * What the compression child prints, one line per job, in order: `compressed INODE` (the
- * compressed archive's inode), `discarded` (gone, or compressed by another process), `busy` (a
- * live process is compressing it) or `failed` (kept raw; the child said why on stderr).
- */
-export type JobStatus = 'compressed' | 'discarded' | 'busy' | 'failed';
-
-/**
- * How much the writer outranks compression: nice 19 against the writer's 0, so that CFS gives a
- * compression sharing a core with a writer about 1.5% of it (nice 10 took 10%: the writer's pipe
- * slowed by as much); with the writer idle the compression takes the whole core.
- */
-export const compressionNiceness = 19;
-
-const tempMarker = '.compress.';
-
-/** The temp file's name for the raw archive with inode `ino`: hidden, never starting with `base`. */
-export function tempName(base: string, ino: number): string {
-	return `.${base}${tempMarker}${ino}`;
-}
-
-/** The inode a temp name belongs to, or undefined when `name` is not one of `base`'s temps. */
-export function tempInode(base: string, name: string): number | undefined {
-	const prefix = `.${base}${tempMarker}`;
-	if (!name.startsWith(prefix)) {
-		return undefined;
-	}
-
-	const digits = name.slice(prefix.length);
-	return /^\d+$/.test(digits) ? Number(digits) : undefined;
-}
-
-/**
- * The current name of the archive with inode `ino` among `base`'s files, or undefined when it is
- * gone. Any `BASE.*` name qualifies, so numbered and date-named archives are found alike; raw
- * archives, or with `compressed` the compressed ones.
- */
-export function findByInode(directory: string, base: string, ino: number, compressed = false): string | undefined {
-	for (const name of fs.readdirSync(directory)) {
-		if (!name.startsWith(`${base}.`) || (extensionOf(name) !== '') !== compressed) {
-			continue;
-		}
-
-		const stats = fs.lstatSync(path.join(directory, name), {throwIfNoEntry: false});
-		if (stats?.isFile() && stats.ino === ino) {
-			return name;
-		}
-	}
-
-	return undefined;
-}
-
-/** The compressed copies of archive `name` that exist now. */
-export function compressedCopies(directory: string, name: string): string[] {
-	return archiveExtensions
-		.map(extension => `${name}${extension}`)
-		.filter(copy => fs.existsSync(path.join(directory, copy)));
-}
-
-const tempFlags = fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
-const rawFlags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW;
-
-/**
- * Removes the temp at `temp` if nobody holds its lock (its writer died); true when it is gone.
- * Run under the log's lock, so that no claim can create a new temp of the same name meanwhile.
- */
-export function removeOrphan(temp: string): boolean {
-	let fd: number;
-	try {
-		fd = fs.openSync(temp, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
-	} catch (error) {
-		// Something planted at a temp name (a symlink: ELOOP) is never followed; the name itself goes.
-		if (errnoCode(error) === 'ELOOP' && fs.lstatSync(temp, {throwIfNoEntry: false})?.isSymbolicLink()) {
-			fs.unlinkSync(temp);
-			return true;
-		}
-
-		return errnoCode(error) === 'ENOENT';
-	}
-
-	try {
-		if (!kernelLock.tryLock(fd)) {
-			return false;
-		}
-
-		fs.unlinkSync(temp);
-		return true;
-	} finally {
-		fs.closeSync(fd);
-	}
-}
-
-/** A raw archive claimed for compression: the raw open for reading, the temp created and locked. */
-export type Claim = {raw: string; ino: number; rawFd: number; temp: string; tempFd: number};
-
-/**
- * Step 1, under the log's lock: claims the raw archive at `raw` unless a live temp already claims
- * it (then undefined). `expectedIno`, when given, must still be the raw's inode.
- */
-export function claimLocked(raw: string, base: string, expectedIno?: number): Claim | undefined {
-	const rawFd = fs.openSync(raw, rawFlags);
-	try {
-		const stats = fs.fstatSync(rawFd);
-		if (!stats.isFile() || (expectedIno !== undefined && stats.ino !== expectedIno)) {
-			fs.closeSync(rawFd);
-			return undefined;
-		}
-
-		const temp = path.join(path.dirname(raw), tempName(base, stats.ino));
-		const tempFd = createTemp(temp, stats.mode & 0o7777);
-		if (tempFd === undefined) {
-			fs.closeSync(rawFd);
-			return undefined;
-		}
-
-		const claim = {raw, ino: stats.ino, rawFd, temp, tempFd};
-		stepDone('claim');
-		return claim;
-	} catch (error) {
-		fs.closeSync(rawFd);
-		throw error;
-	}
-}
-
-function createTemp(temp: string, mode: number): number | undefined {
-	for (let attempt = 0; attempt < 2; attempt++) {
-		let fd: number;
-		try {
-			fd = fs.openSync(temp, tempFlags, mode);
-		} catch (error) {
-			// An orphan of a killed compression (or of a reused inode) blocks the name: clear it once.
-			if (errnoCode(error) === 'EEXIST' && attempt === 0 && removeOrphan(temp)) {
-				continue;
-			}
-
-			if (errnoCode(error) === 'EEXIST') {
-				return undefined;
-			}
-
-			throw error;
-		}
-
-		if (!kernelLock.tryLock(fd)) {
-			fs.closeSync(fd);
-			return undefined;
-		}
-
-		fs.fchmodSync(fd, mode);
-		return fd;
-	}
-
-	return undefined;
-}
-
-export type SwapResult = 'compressed' | 'discarded';
-
-/**
- * Steps 3 to 5 for a finished, fsynced temp; run by the compression child. `beforeDrop` is a
- * test hook that runs between the rename and the raw archive's removal.
- */
-export async function swapIn(job: ClaimedJob, tempFd: number, lock: FileLock, beforeDrop?: () => Promise<void>): Promise<SwapResult> {
-	const directory = path.dirname(job.file);
-	const base = path.basename(job.file);
-	let finalName: string | undefined;
-	lock.acquire();
-	try {
-		const current = findByInode(directory, base, job.ino);
-		if (current !== undefined && compressedCopies(directory, current).length === 0) {
-			finalName = `${current}${job.codec.extension}`;
-			fs.renameSync(job.temp, path.join(directory, finalName));
-			stepDone('compress');
-		}
-	} catch (error) {
-		fs.rmSync(job.temp, {force: true});
-		throw error;
-	} finally {
-		lock.release();
-	}
-
-	if (finalName === undefined) {
-		// Retention deleted the archive meanwhile, or another process compressed it first.
-		fs.rmSync(job.temp, {force: true});
-		return 'discarded';
-	}
-
-	fsyncDirectory(directory);
-	stepDone('compress');
-	await beforeDrop?.();
-	dropRaw(directory, base, job.ino, fs.fstatSync(tempFd).ino, lock);
-	stepDone('compress');
-	return 'compressed';
-}
-
-export function fsyncDirectory(directory: string): void {
-	const fd = fs.openSync(directory, fs.constants.O_RDONLY);
-	try {
-		fs.fsyncSync(fd);
-	} finally {
-		fs.closeSync(fd);
-	}
-}
-
-/**
- * Step 5: unlinks the raw archive `ino` if a durable compressed copy sits next to it (`copyIno`:
- * that copy's inode, when the caller made it; otherwise any compressed copy counts).
- */
-function dropRaw(directory: string, base: string, ino: number, copyIno: number | undefined, lock: FileLock): boolean {
-	lock.acquire();
-	try {
-		const current = findByInode(directory, base, ino);
-		if (current === undefined) {
-			return false;
-		}
-
-		const copy = compressedCopies(directory, current).find(name => copyIno === undefined || fs.statSync(path.join(directory, name)).ino === copyIno);
-		if (copy === undefined) {
-			return false;
-		}
-
-		fs.unlinkSync(path.join(directory, current));
-		return true;
-	} finally {
-		lock.release();
-	}
-}
+import {compressedNames, compressionNiceness, findByInode, findRaw, removeOrphan, tempInode, tempName, type Job, type JobStatus} from './protocol.js';
 
 export type CompressorOptions = {
 	file: string;
@@ -423,7 +166,7 @@ export class Compressor {
 				continue;
 			}
 
-			const copy = archiveExtensions.map(extension => `${name}${extension}`).find(candidate => present.has(candidate));
+			const copy = compressedNames(name).find(candidate => present.has(candidate));
 			if (copy !== undefined) {
 				duplicates.push({ino: stats.ino, copy, name});
 			} else if (this.options.codec !== undefined && !this.failedInodes.has(stats.ino)) {
@@ -491,9 +234,9 @@ export class Compressor {
 		lock.acquire();
 		try {
 			for (const {ino, name} of duplicates) {
-				const current = findByInode(this.directory, this.base, ino);
-				if (current !== undefined && compressedCopies(this.directory, current).length > 0) {
-					fs.unlinkSync(path.join(this.directory, current));
+				const raw = findRaw(this.directory, this.base, ino);
+				if (raw !== undefined && raw.copies.length > 0) {
+					fs.unlinkSync(path.join(this.directory, raw.name));
 					this.report.removedRaws.push(name);
 				}
 			}

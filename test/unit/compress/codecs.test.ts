@@ -1,7 +1,7 @@
 // Tables for the pure parts of compression: option values, level ranges, temp names.
 import test from 'ava';
 import {parseCompress, parseLevel, selectCodec} from '../../../src/compress/codecs.js';
-import {tempInode, tempName} from '../../../src/compress/compressor.js';
+import {tempInode, tempName} from '../../../src/compress/protocol.js';
 
 test('--compress values', t => {
 	for (const [value, expected] of [['gzip', 'gzip'], ['BROTLI', 'brotli'], [' zstd ', 'zstd'], ['none', 'none']] as const) {
