@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Codec} from '../compress/codecs.js';
-import {recoverCompressions} from '../compress/compressor.js';
+import {recoverCompressions} from '../compress/pool.js';
 import {renderError} from '../errors.js';
 import {runHook} from '../output/hooks.js';
 import {describeAction, maintain, type MaintenancePolicy} from '../log/maintain.js';

@@ -3,7 +3,7 @@
 import {Appender, type AppenderOptions} from '../log/appender.js';
 import {LockTurns} from '../decide/lock-turns.js';
 import type {Codec} from '../compress/codecs.js';
-import {Compressor} from '../compress/compressor.js';
+import {Compressor} from '../compress/pool.js';
 import {renderError, RuntimeFailure} from '../errors.js';
 import {openInputs, type InputOptions} from '../input/inputs.js';
 import type {TimestampFormat} from '../output/timestamp.js';

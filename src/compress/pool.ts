@@ -1,16 +1,20 @@
-// Background compression: the writer's pool of compression children and the recovery of what
-// killed compressions left. The protocol itself is in protocol.ts.
+// The writer's pool of compression children: it queues the raw archives that rotations make,
+// hands them to long-lived child processes (child.ts) one at a time, hears back what became of
+// each, and after each rotation runs the recovery steps (recovery.ts) for what killed compressions
+// left. A writer never compresses on its own thread, and never holds the log's lock while an
+// archive is compressed: the child takes the lock only to claim and to swap in (protocol.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {type ChildProcess, spawn} from 'node:child_process';
-import {extensionOf} from '../decide/extensions.js';
-import {archiveGroups, type ArchiveOptions} from '../log/archives.js';
+import split2 from 'split2';
+import type {ArchiveOptions} from '../log/archives.js';
 import type {Codec} from './codecs.js';
-import {errnoCode, systemReason, warn} from '../errors.js';
-import {FileLock, isLockHeld} from '../log/lock.js';
-import {compressedNames, compressionNiceness, findByInode, findRaw, removeOrphan, tempInode, tempName, type Job, type JobStatus} from './protocol.js';
+import {systemReason, warn} from '../errors.js';
+import {FileLock} from '../log/lock.js';
+import {compressionNiceness, findByInode, removeOrphan, tempName, type Job, type JobStatus} from './protocol.js';
+import {dropDuplicates, findLeftovers, removeOrphans, type RecoveryReport} from './recovery.js';
 
 export type CompressorOptions = {
 	file: string;
@@ -25,27 +29,13 @@ export type CompressorOptions = {
 	onFinal?: ((archive: string) => void) | undefined;
 };
 
-/** What a recovery (and the compressions it started) did, by file name. */
-export type RecoveryReport = {
-	/** Raw archives now compressed. */
-	compressed: string[];
-	/** Raw archives removed because a compressed copy already existed. */
-	removedRaws: string[];
-	/** Orphaned temp files removed. */
-	removedTemps: string[];
-	/** Raw archives whose compression failed (kept uncompressed; the reason went to stderr). */
-	failed: string[];
-	/** Raw archives that a live process is compressing now, left alone. */
-	busy: string[];
-};
-
 const childScript = fileURLToPath(new URL('child.js', import.meta.url));
 
 /** A raw archive waiting for a child, known by inode (its name shifts with rotations). */
 type Pending = {ino: number; raw: string};
 
 /** A compression child: long-lived while there is work, one archive at a time. */
-type Child = {process: ChildProcess; job: Pending | undefined; output: string; ending: boolean};
+type Child = {process: ChildProcess; job: Pending | undefined; ending: boolean};
 
 /**
  * Hands raw archives to compression children, at most `concurrency` at once, and repairs what
@@ -146,40 +136,14 @@ export class Compressor {
 	}
 
 	private scan(): void {
-		const names = fs.readdirSync(this.directory);
-		const temps = new Map<number, string>();
-		for (const name of names) {
-			const ino = tempInode(this.base, name);
-			if (ino !== undefined) {
-				temps.set(ino, path.join(this.directory, name));
-			}
-		}
-
-		const present = new Set(names);
-		const duplicates: Array<{ino: number; copy: string; name: string}> = [];
-		const unclaimed: Array<{ino: number; name: string}> = [];
-		// Raw archives under the naming in use, numbered or dated.
-		const raws = archiveGroups(this.base, this.options.naming ?? {}, names).flat().filter(name => extensionOf(name) === '');
-		for (const name of raws) {
-			const stats = fs.lstatSync(path.join(this.directory, name), {throwIfNoEntry: false});
-			if (!stats?.isFile()) {
+		const leftovers = findLeftovers(this.directory, this.base, this.options.naming ?? {});
+		const ours = new Set([...this.children].flatMap(child => (child.job === undefined ? [] : [child.job.ino])));
+		for (const {ino, name, live} of leftovers.raws) {
+			if (this.options.codec === undefined || this.failedInodes.has(ino)) {
 				continue;
 			}
 
-			const copy = compressedNames(name).find(candidate => present.has(candidate));
-			if (copy !== undefined) {
-				duplicates.push({ino: stats.ino, copy, name});
-			} else if (this.options.codec !== undefined && !this.failedInodes.has(stats.ino)) {
-				unclaimed.push({ino: stats.ino, name});
-			}
-		}
-
-		// Temps that are live now (their holder probes as locked) need nothing; others are rechecked under the lock.
-		const suspects = [...temps.values()].filter(temp => !isLocked(temp));
-		const ours = new Set([...this.children].flatMap(child => (child.job === undefined ? [] : [child.job.ino])));
-		for (const {ino, name} of unclaimed) {
-			const temp = temps.get(ino);
-			if (temp !== undefined && !suspects.includes(temp)) {
+			if (live) {
 				// A live compression: another process's, or one of our children's.
 				if (!ours.has(ino)) {
 					this.report.busy.push(name);
@@ -190,8 +154,8 @@ export class Compressor {
 			}
 		}
 
-		if (duplicates.length > 0) {
-			const finishing = this.dropDuplicates(duplicates)
+		if (leftovers.duplicates.length > 0) {
+			const finishing = dropDuplicates(this.directory, this.base, leftovers.duplicates, () => this.lockFile(), this.report)
 				.catch((error: unknown) => {
 					warn(`cannot recover compressions in '${this.directory}': ${systemReason(error)}`);
 				})
@@ -202,46 +166,8 @@ export class Compressor {
 			this.background.add(finishing);
 		}
 
-		if (suspects.length === 0) {
-			return;
-		}
-
-		const lock = this.lockFile();
-		lock.acquire();
-		try {
-			for (const temp of suspects) {
-				if (removeOrphan(temp)) {
-					this.report.removedTemps.push(path.basename(temp));
-				}
-			}
-		} finally {
-			lock.release();
-		}
-	}
-
-	/**
-	 * A raw archive next to its compressed copy: a compression was killed between its rename and
-	 * its unlink, or a live one is about to unlink. The copy and the directory are fsynced first (on
-	 * the thread pool: a writer's thread never waits for a disk flush), then the raw goes.
-	 */
-	private async dropDuplicates(duplicates: Array<{ino: number; copy: string; name: string}>): Promise<void> {
-		for (const {copy} of duplicates) {
-			await fsyncFile(path.join(this.directory, copy));
-		}
-
-		await fsyncFile(this.directory);
-		const lock = this.lockFile();
-		lock.acquire();
-		try {
-			for (const {ino, name} of duplicates) {
-				const raw = findRaw(this.directory, this.base, ino);
-				if (raw !== undefined && raw.copies.length > 0) {
-					fs.unlinkSync(path.join(this.directory, raw.name));
-					this.report.removedRaws.push(name);
-				}
-			}
-		} finally {
-			lock.release();
+		if (leftovers.suspects.length > 0) {
+			removeOrphans(leftovers.suspects, this.lockFile(), this.report);
 		}
 	}
 
@@ -305,24 +231,16 @@ export class Compressor {
 			// Exited already, or not permitted: the child lowers itself too.
 		}
 
-		const child: Child = {process: spawned, job: undefined, output: '', ending: false};
+		const child: Child = {process: spawned, job: undefined, ending: false};
 		this.children.add(child);
 		// A child that died leaves its stdin broken: its exit says what happened.
 		spawned.stdin?.on('error', () => undefined);
-		spawned.stdout?.setEncoding('utf8');
-		spawned.stdout?.on('data', (text: string) => {
-			child.output += text;
-			let newline = child.output.indexOf('\n');
-			while (newline !== -1) {
-				const line = child.output.slice(0, newline);
-				child.output = child.output.slice(newline + 1);
-				const job = child.job;
-				if (job !== undefined) {
-					child.job = undefined;
-					this.settle(job, line);
-				}
-
-				newline = child.output.indexOf('\n');
+		// One status line per job, in the order the jobs were sent (JobStatus).
+		spawned.stdout?.pipe(split2()).on('data', (line: string) => {
+			const job = child.job;
+			if (job !== undefined) {
+				child.job = undefined;
+				this.settle(job, line);
 			}
 
 			this.pump();
@@ -437,35 +355,6 @@ export class Compressor {
 		} catch {
 			return undefined;
 		}
-	}
-}
-
-/** True when somebody holds the kernel lock on `file` (false also when it is gone or unreadable). */
-function isLocked(file: string): boolean {
-	try {
-		return isLockHeld(file) ?? false;
-	} catch {
-		return false;
-	}
-}
-
-/** Fsyncs `file` (or a directory) on the thread pool, if it still exists: retention may have deleted it. */
-async function fsyncFile(file: string): Promise<void> {
-	let handle: fs.promises.FileHandle;
-	try {
-		handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-	} catch (error) {
-		if (errnoCode(error) === 'ENOENT') {
-			return;
-		}
-
-		throw error;
-	}
-
-	try {
-		await handle.sync();
-	} finally {
-		await handle.close();
 	}
 }
 
