@@ -6,8 +6,8 @@
 // protocol.ts). It exits when stdin ends, after the jobs it was sent: if the writer that started
 // it is gone, it still finishes them. Ctrl-C on the terminal reaches it too, and is ignored.
 //
-// It imports the protocol and the codecs only, never the pool or recovery: what it runs is the
-// protocol, the same steps recovery relies on.
+// It imports the protocol and the codecs only, never the pool or recovery: it runs the protocol's
+// steps and nothing of its supervisor's, and each child starts without loading them.
 import fs from 'node:fs';
 import os from 'node:os';
 import {pipeline} from 'node:stream';
