@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Codec} from '../compress/codecs.js';
+import {recoverCompressions} from '../compress/pool.js';
 import {archiveGroups} from '../decide/archives.js';
 import {archiveExtensions, extensionOf} from '../decide/extensions.js';
-import {recoverCompressions} from '../compress/compressor.js';
 import {renderError} from '../errors.js';
 import {runHook} from '../output/hooks.js';
 import {describeAction, describePlanned, maintain, type MaintenancePolicy, previewMaintenance} from '../log/maintain.js';

@@ -1,15 +1,19 @@
-// The compression child (issue 3): started by Compressor, it reads jobs from stdin, one JSON line
-// per raw archive, and for each in turn, at a lower scheduling priority: claims the archive under
-// the log's lock (a locked temp file next to it), compresses it, fsyncs, swaps the result in under
-// the lock, and prints the job's status on stdout. It exits when stdin ends, after the jobs it was
-// sent: if the writer that started it is gone, it still finishes them. Ctrl-C on the terminal
-// reaches it too, and is ignored.
+// The compression child: a process of its own, so that compressing never takes CPU or memory
+// from a writer's thread and runs at a lower scheduling priority. Started by the writer's pool
+// (pool.ts), it reads jobs from stdin, one JSON line per raw archive, and for each in turn claims
+// the archive under the log's lock (a locked temp file next to it), compresses it, fsyncs, swaps
+// the result in under the lock, and prints the job's status on stdout (the steps are in
+// protocol.ts). It exits when stdin ends, after the jobs it was sent: if the writer that started
+// it is gone, it still finishes them. Ctrl-C on the terminal reaches it too, and is ignored.
+//
+// It imports the protocol and the codecs only, never the pool or recovery: it runs the protocol's
+// steps and nothing of its supervisor's, and each child starts without loading them.
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import readline from 'node:readline';
+import {pipeline} from 'node:stream';
+import split2 from 'split2';
 import {compressDescriptor} from './codecs.js';
-import {claimLocked, compressedCopies, compressionNiceness, findByInode, swapIn, type ClaimedJob, type Job, type JobStatus} from './compressor.js';
+import {claim, compressionNiceness, swapIn, type ClaimedJob, type Job, type JobStatus} from './protocol.js';
 import {systemReason, warn} from '../errors.js';
 import {stepDone} from '../log/faults.js';
 import {FileLock} from '../log/lock.js';
@@ -60,28 +64,13 @@ async function gate(file: string): Promise<void> {
 }
 
 /** Step 1 under the log's lock: the claim, or the status when there is nothing to compress. */
-function claim(job: Job, lock: FileLock): {job: ClaimedJob; tempFd: number; rawFd: number} | JobStatus {
-	const directory = path.dirname(job.file);
-	const base = path.basename(job.file);
-	let locked = false;
+function claimJob(job: Job, lock: FileLock): {job: ClaimedJob; tempFd: number; rawFd: number} | JobStatus {
 	try {
-		lock.acquire();
-		locked = true;
-		const current = findByInode(directory, base, job.ino);
-		if (current === undefined || compressedCopies(directory, current).length > 0) {
-			// Retention deleted it, or another process compressed it first.
-			return 'discarded';
-		}
-
-		const claimed = claimLocked(path.join(directory, current), base, job.ino);
-		return claimed === undefined ? 'busy' : {job: {...job, temp: claimed.temp}, tempFd: claimed.tempFd, rawFd: claimed.rawFd};
+		const claimed = claim(job, lock);
+		return typeof claimed === 'string' ? claimed : {job: {...job, temp: claimed.temp}, tempFd: claimed.tempFd, rawFd: claimed.rawFd};
 	} catch (error) {
 		warn(`cannot compress '${job.raw}': ${systemReason(error)}; kept uncompressed`);
 		return 'failed';
-	} finally {
-		if (locked) {
-			lock.release();
-		}
 	}
 }
 
@@ -129,14 +118,19 @@ async function main(): Promise<void> {
 	lowerPriority();
 	let lock: FileLock | undefined;
 	try {
-		for await (const line of readline.createInterface({input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY})) {
+		// The job protocol is text, one JSON line per job, so split2 reads it (it decodes UTF-8 and
+		// drops a CR before the newline). The log's own bytes never pass through here: the writer
+		// frames them with rotlog's byte framer (src/input/framing.ts), which keeps them exact.
+		// pipeline() passes an error of stdin on to the lines, so that this loop throws it.
+		const lines = pipeline(process.stdin, split2(), () => undefined);
+		for await (const line of lines as AsyncIterable<string>) {
 			if (line.length === 0) {
 				continue;
 			}
 
 			const job = JSON.parse(line) as Job;
 			lock ??= new FileLock(job.lockPath);
-			const claimed = claim(job, lock);
+			const claimed = claimJob(job, lock);
 			let status: string;
 			if (typeof claimed === 'string') {
 				status = claimed;

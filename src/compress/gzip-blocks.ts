@@ -1,4 +1,4 @@
-// gzip without streams, for the compression child (issue 3): one gzip member whose deflate data is
+// gzip without streams, for the compression child: one gzip member whose deflate data is
 // made block by block, the way pigz makes it. Each block of input is deflated on its own, primed
 // with the last 32 KiB of the input before it (so matches reach back across the seam as in one
 // stream) and ended with a sync flush (byte-aligned, not final); an empty final block ends the
@@ -29,6 +29,7 @@ function header(level: number): Buffer {
 	return Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, extraFlags, 3]);
 }
 
+/** Writes all of `data`: writeSync may write fewer bytes than asked, to a pipe or a full disk. */
 function writeAll(fd: number, data: Uint8Array): void {
 	let done = 0;
 	while (done < data.length) {

@@ -7,7 +7,7 @@ import test from 'ava';
 import {execa} from 'execa';
 import {findArchives} from '../../src/decide/numbered-names.js';
 import {findProgram, zlibHasZstd} from '../../src/compress/codecs.js';
-import type {RecoveryReport} from '../../src/compress/compressor.js';
+import type {RecoveryReport} from '../../src/compress/recovery.js';
 import {readLogFile} from '../helpers/files.js';
 import {root} from '../helpers/paths.js';
 import {orFalse, poll} from '../helpers/poll.js';

@@ -1,7 +1,7 @@
 // Runs recoverCompressions on FILE (argv: FILE [CODEC]) and prints its report as JSON: the entry
 // point the tests use until `rotlog check` (issue 5) calls the same function.
 import {selectCodec, type CodecName} from '../../src/compress/codecs.js';
-import {recoverCompressions} from '../../src/compress/compressor.js';
+import {recoverCompressions} from '../../src/compress/pool.js';
 
 const [file, codec = 'gzip'] = process.argv.slice(2);
 if (file === undefined) {

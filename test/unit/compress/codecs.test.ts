@@ -1,7 +1,6 @@
-// Tables for the pure parts of compression: option values, level ranges, temp names.
+// Tables for codec selection: option values and level ranges.
 import test from 'ava';
 import {parseCompress, parseLevel, selectCodec} from '../../../src/compress/codecs.js';
-import {tempInode, tempName} from '../../../src/compress/compressor.js';
 
 test('--compress values', t => {
 	for (const [value, expected] of [['gzip', 'gzip'], ['BROTLI', 'brotli'], [' zstd ', 'zstd'], ['none', 'none']] as const) {
@@ -29,17 +28,4 @@ test('--compress-level is checked against the codec', t => {
 	}
 
 	t.throws(() => selectCodec('none', 3), {message: /--compress none takes no level/});
-});
-
-test('temp names are hidden, never start with the base name, and give back the inode', t => {
-	for (const base of ['app.log', '.hidden', 'a.compress.1']) {
-		const name = tempName(base, 123_456);
-		t.true(name.startsWith('.'));
-		t.false(name.startsWith(base));
-		t.is(tempInode(base, name), 123_456);
-	}
-
-	for (const name of ['app.log.1', '.app.log.compress.', '.app.log.compress.12x', '.other.compress.1', 'app.log.compress.1']) {
-		t.is(tempInode('app.log', name), undefined, name);
-	}
 });
