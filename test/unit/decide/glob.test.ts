@@ -1,7 +1,7 @@
 // Globs (decide/glob.ts): one path component matched by *, ? and [..] patterns, never across a
 // slash; logNames keeps the logs a pattern found and drops their archives and lock files.
 import test from 'ava';
-import {componentRegExp, logNames, matchComponent} from '../../../src/decide/glob.js';
+import {componentRegExp, logNames, matchComponent, matchPath} from '../../../src/decide/glob.js';
 
 const matches: Array<[string, string, boolean]> = [
 	['*.log', 'app.log', true],
@@ -38,3 +38,19 @@ test('logNames drops the archives and lock files of matched logs', t => {
 	// Date archives, compressed files and hidden temps are never taken for logs.
 	t.deepEqual(logNames(['app.log', 'app.log.2026-11-26', 'app.log.2026-11-26.1.gz', 'old.log.gz', '.app.log.compress.12', 'web.log']), ['app.log', 'web.log']);
 });
+
+const paths: Array<[string, string, boolean]> = [
+	['/var/log/*.log', '/var/log/app.log', true],
+	['/var/log/*.log', '/var/log/app.txt', false],
+	['/var/log/*/*.log', '/var/log/app/a.log', true],
+	['/var/log/*.log', '/var/log/app/a.log', false],
+	['/var/log/app.log', '/var/log/app.log', true],
+	['var/log/*.log', '/var/log/app.log', false],
+	['/var/log/*.log', '/var/log/.hidden.log', false],
+];
+
+for (const [pattern, file, expected] of paths) {
+	test(`matchPath(${JSON.stringify(pattern)}, ${JSON.stringify(file)}) is ${expected}`, t => {
+		t.is(matchPath(pattern, file), expected);
+	});
+}
