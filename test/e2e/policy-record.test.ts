@@ -104,7 +104,7 @@ test('a writer takes its policy from --config, and its command line wins', async
 	fs.writeFileSync(config, JSON.stringify({files: [{path: path.join(directory, '*.log'), max: '1K', keep: '4', compress: 'none'}]}));
 	const writer = await rotlog([file, '--config', config, '--keep', '2'], {input: numberedLines('w', 300)});
 	t.is(writer.exitCode, 0, writer.stderr);
-	t.deepEqual(logNames(directory, 'app.log'), ['app.log', 'app.log.1', 'app.log.2', 'app.log.lock']);
+	t.deepEqual(logNames(directory, 'app.log'), ['app.log', 'app.log.1', 'app.log.2']);
 	t.like(record(file), {max: '1024', keep: '2', compress: 'none'});
 
 	const other = await rotlog([path.join(directory, 'other.txt'), '--config', config], {input: 'x\n'});
