@@ -163,6 +163,10 @@ export const statusOptions = {
 		type: 'boolean',
 		describe: 'Print JSON for scripts instead of a table',
 	},
+	utc: {
+		type: 'boolean',
+		describe: 'Show the table\'s times in UTC [default: local time, which honours TZ]',
+	},
 } as const satisfies Record<string, Options>;
 
 /**

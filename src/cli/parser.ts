@@ -103,7 +103,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				const {naming} = archiveOptions(withRecord(recordedValues(lockPath), args));
 				schedule(async () => {
 					const {runStatus} = await import('../commands/status.js');
-					return runStatus({file, lockPath, json: args.json ?? false, naming});
+					return runStatus({file, lockPath, json: args.json ?? false, naming, utc: args.utc ?? false});
 				});
 			},
 		)

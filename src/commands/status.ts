@@ -6,11 +6,20 @@ import {readNames} from '../log/directory.js';
 import {codecExtensions, extensionOf} from '../decide/extensions.js';
 import {findArchives} from '../decide/numbered-names.js';
 import {archiveGroups} from '../decide/archives.js';
+import {warn} from '../errors.js';
 import {isLockHeld} from '../log/lock.js';
+import {writersLive} from '../log/presence.js';
 import type {Naming} from '../decide/date-names.js';
 
 /** `naming`: how the writers name archives (numbered by default). */
-export type StatusOptions = {file: string; lockPath: string; json: boolean; naming?: Naming | undefined};
+export type StatusOptions = {
+	file: string;
+	lockPath: string;
+	json: boolean;
+	naming?: Naming | undefined;
+	/** Times in the table in UTC rather than local time (TZ). */
+	utc?: boolean | undefined;
+};
 
 export type FileStatus = {
 	name: string;
@@ -34,6 +43,8 @@ export type Status = {
 	/** Newest first: FILE.1, FILE.2, ... (or the date names, newest first). */
 	archives: FileStatus[];
 	lock: {path: string; held: boolean | null};
+	/** Whether writers are live now (each holds a presence lock for its life); null: cannot tell. */
+	writers: {live: boolean | null};
 	totalBytes: number;
 };
 
@@ -78,6 +89,7 @@ export function collectStatus(file: string, lockPath: string, naming?: Naming): 
 		current,
 		archives: statuses.filter(status => status.index > 0),
 		lock: {path: lockPath, held: lockHeld(lockPath)},
+		writers: {live: writersLive(lockPath) ?? null},
 		totalBytes: statuses.reduce((sum, status) => sum + status.size, 0),
 	};
 }
@@ -123,15 +135,27 @@ function humanSize(bytes: number): string {
 	return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]!}`;
 }
 
-function shortTime(iso: string | null): string {
-	return iso === null ? '-' : iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** A time as `ls -l` shows it, in local time (TZ), or in UTC with a Z. */
+function shortTime(iso: string | null, utc: boolean): string {
+	if (iso === null) {
+		return '-';
+	}
+
+	if (utc) {
+		return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+	}
+
+	const time = new Date(iso);
+	return `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())} ${pad(time.getHours())}:${pad(time.getMinutes())}:${pad(time.getSeconds())}`;
 }
 
-export function renderTable(status: Status): string {
+export function renderTable(status: Status, utc = false): string {
 	const rows = [['NAME', 'SIZE', 'RATIO', 'FROM', 'LAST WRITE']];
 	for (const entry of [...(status.current ? [status.current] : []), ...status.archives]) {
 		const ratio = entry.uncompressedSize ? `${(entry.size / entry.uncompressedSize * 100).toFixed(0)}%` : '-';
-		rows.push([entry.name, humanSize(entry.size), ratio, shortTime(entry.from), shortTime(entry.modified)]);
+		rows.push([entry.name, humanSize(entry.size), ratio, shortTime(entry.from, utc), shortTime(entry.modified, utc)]);
 	}
 
 	const widths = rows[0]!.map((_, column) => Math.max(...rows.map(row => row[column]!.length)));
@@ -140,13 +164,21 @@ export function renderTable(status: Status): string {
 		lines.push(`${status.file}: does not exist`);
 	}
 
+	const live = status.writers.live === null ? 'cannot be checked' : (status.writers.live ? 'live now' : 'none live');
+	lines.push(`writers: ${live}`);
 	const held = status.lock.held === null ? 'cannot be checked' : (status.lock.held ? 'held now' : 'free');
 	lines.push(`total ${humanSize(status.totalBytes)} in ${status.archives.length} archive(s); lock ${status.lock.path}: ${held}`);
 	return `${lines.join('\n')}\n`;
 }
 
+/** Prints the status; exit status 1 when there is no log at all (neither FILE nor an archive). */
 export async function runStatus(options: StatusOptions): Promise<number> {
 	const status = collectStatus(options.file, options.lockPath, options.naming);
-	process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : renderTable(status));
+	process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : renderTable(status, options.utc ?? false));
+	if (status.current === null && status.archives.length === 0) {
+		warn(`no log at '${options.file}': neither it nor an archive of it exists`);
+		return 1;
+	}
+
 	return 0;
 }

@@ -111,3 +111,29 @@ test('a writer takes its policy from --config, and its command line wins', async
 	t.is(other.exitCode, 2);
 	t.regex(other.stderr, /^rotlog: invalid config '.*rotlog\.json': no entry names '.*other\.txt'\n$/);
 });
+
+test('status says whether writers are live, in local time or --utc, and exits 1 when there is no log', async t => {
+	const directory = await tempDir(t);
+	const file = path.join(directory, 'app.log');
+	const writer = rotlog([file, '--compress', 'none'], {stdin: 'pipe'});
+	writer.stdin.write('one\n');
+	await poll(() => fs.existsSync(`${file}.lock`) && fs.readFileSync(`${file}.lock`, 'utf8').length > 0, 'the writer\'s record');
+	const live = await rotlog(['status', file, '--json']);
+	t.deepEqual((JSON.parse(live.stdout) as {writers: unknown}).writers, {live: true});
+	const table = await rotlog(['status', file], {env: {TZ: 'Asia/Kolkata'}});
+	t.regex(table.stdout, /\nwriters: live now\n/);
+	// Kolkata is 5:30 ahead of UTC all year: the local time of FILE's mtime, not its UTC time.
+	const mtime = fs.statSync(file).mtime;
+	const local = new Date(mtime.getTime() + (5.5 * 3_600_000)).toISOString().slice(0, 19).replace('T', ' ');
+	t.true(table.stdout.includes(local), table.stdout);
+	const utc = await rotlog(['status', file, '--utc'], {env: {TZ: 'Asia/Kolkata'}});
+	t.true(utc.stdout.includes(`${mtime.toISOString().slice(0, 19).replace('T', ' ')}Z`), utc.stdout);
+	writer.stdin.end();
+	t.is((await writer).exitCode, 0);
+	const after = await rotlog(['status', file, '--json']);
+	t.deepEqual((JSON.parse(after.stdout) as {writers: unknown}).writers, {live: false});
+
+	const missing = await rotlog(['status', path.join(directory, 'nothing.log')]);
+	t.is(missing.exitCode, 1);
+	t.regex(missing.stderr, /^rotlog: no log at '.*nothing\.log': neither it nor an archive of it exists\n$/);
+});
