@@ -5,7 +5,7 @@ import {codecNames, parseCompress, parseLevel} from '../compress/codecs.js';
 import {parseDateFormat, parseNamingKind} from '../decide/date-names.js';
 import {parseDuration, parseInterval} from '../decide/period.js';
 import {UsageError} from '../errors.js';
-import {parseCommand, parseCount, parseFlag, parseMode, parseOnFull, parsePath, parseSize, parseTimestampFormat} from './values.js';
+import {parseCommand, parseCount, parseFlag, parseLineLimit, parseMode, parseOnFull, parsePath, parseSize, parseTimestampFormat} from './values.js';
 
 /** Archives kept when --keep is not given (as multilog, s6-log and svlogd do). */
 export const defaultKeep = 10;
@@ -128,6 +128,12 @@ export const streamOptions = {
 		type: 'string',
 		describe: 'Prefix each line with the time it was read: --timestamp[=iso|unix] [default: iso]',
 		coerce: single('timestamp', parseTimestampFormat),
+	},
+	'max-line': {
+		type: 'string',
+		requiresArg: true,
+		describe: 'The longest line kept whole: a longer one is cut at SIZE bytes, the rest of it dropped and counted on stderr [default: 1G]',
+		coerce: single('max-line', parseLineLimit),
 	},
 	'on-full': {
 		type: 'string',

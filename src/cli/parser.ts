@@ -59,7 +59,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				const policy = policyOf(file, values);
 				schedule(async () => {
 					const {runWrite} = await import('../commands/write.js');
-					return runWrite({...policy, record: recordOf(values, policy.lockPath), fifos: args.fifo, stdin: args.stdin, tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full']});
+					return runWrite({...policy, record: recordOf(values, policy.lockPath), fifos: args.fifo, stdin: args.stdin, maxLine: args['max-line'], tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full']});
 				});
 			},
 		)

@@ -26,6 +26,20 @@ export function parseSize(option: string, value: string): number {
 	return bytes;
 }
 
+/**
+ * --max-line: a size of at least 1 MiB, the largest read. Lines are measured only while they are
+ * held incomplete (never line by line), so a smaller limit could let a shorter line that arrived
+ * within one read pass whole while a longer one held across reads is cut.
+ */
+export function parseLineLimit(option: string, value: string): number {
+	const bytes = parseSize(option, value);
+	if (bytes < 1024 * 1024) {
+		throw invalidValue(option, value, 'must be at least 1M (the largest single read)');
+	}
+
+	return bytes;
+}
+
 /** A whole number of at least 0, written in decimal digits only. */
 export function parseCount(option: string, value: string): number {
 	if (!/^\s*\d+\s*$/.test(value)) {

@@ -6,7 +6,8 @@ import {LockTurns} from '../decide/lock-turns.js';
 import {TurnHold} from '../log/turn-hold.js';
 import type {Codec} from '../compress/codecs.js';
 import {Compressor} from '../compress/pool.js';
-import {renderError, RuntimeFailure} from '../errors.js';
+import {renderError, RuntimeFailure, warn} from '../errors.js';
+import {defaultMaxLine} from '../input/framing.js';
 import {openInputs, type InputOptions} from '../input/inputs.js';
 import type {TimestampFormat} from '../output/timestamp.js';
 import {joinWriters} from '../log/join-writers.js';
@@ -111,8 +112,19 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 	const disk = new FullDisk(options.onFull ?? 'block', options.file);
 	const hold = new TurnHold({appender, turns: new LockTurns(), clock, schedule: setImmediate, never: tee !== undefined});
 
+	// Lines longer than --max-line are cut by the framers; each is said once, as it is written.
+	let cutLines = 0;
+	const reportCuts = () => {
+		const cut = inputs.cutLines;
+		if (cut !== cutLines) {
+			warn(`cut ${cut - cutLines} line(s) longer than --max-line (${options.maxLine ?? defaultMaxLine} bytes) at that length; the rest of each was dropped`);
+			cutLines = cut;
+		}
+	};
+
 	/** Writes whole lines; returns the bytes taken (the rest is kept by the sources and retried). */
 	const append = (lines: Buffer): number => {
+		reportCuts();
 		if (disk.failing && disk.dropsAt(clock())) {
 			disk.drop(lines);
 			return lines.length;

@@ -4,6 +4,13 @@
 const newline = 0x0a;
 // Room for a full batch (1 MiB) plus the reads of one event-loop turn, so steady input never reallocates.
 const defaultCapacity = 4 * 1024 * 1024;
+/**
+ * The longest line held whole: a longer one is cut there (a newline ends the part kept) and the
+ * rest of it, up to its own newline, is dropped and counted. Without a limit memory would grow
+ * with the line, and Node cannot hold more than 4 GiB in one buffer at all (2 GiB through
+ * doubling): one endless line would end the process and lose every line after it.
+ */
+export const defaultMaxLine = 1024 ** 3;
 
 /**
  * Accumulates the bytes of one source in a reused buffer and hands out the complete lines read
@@ -15,10 +22,17 @@ export class LineFramer {
 	private length = 0;
 	/** Bytes at the start of `buffer` that are whole lines. */
 	private complete = 0;
+	/** The rest of a line cut at `maxLine` is being dropped, up to its newline. */
+	private skipping = false;
+	/** Lines cut at `maxLine` so far. */
+	cutLines = 0;
 
-	/** `initialCapacity`: bytes held without reallocating; many small sources (FIFOs) use less. */
-	constructor(private readonly initialCapacity = defaultCapacity) {
-		this.buffer = Buffer.allocUnsafe(initialCapacity);
+	/**
+	 * `initialCapacity`: bytes held without reallocating; many small sources (FIFOs) use less.
+	 * `maxLine`: the longest line kept whole (see defaultMaxLine).
+	 */
+	constructor(private readonly initialCapacity = defaultCapacity, private readonly maxLine = defaultMaxLine) {
+		this.buffer = Buffer.allocUnsafe(Math.min(initialCapacity, maxLine + 1));
 	}
 
 	/** Bytes of complete lines waiting to be taken. */
@@ -31,12 +45,44 @@ export class LineFramer {
 		return this.length;
 	}
 
-	/** Copies a chunk in; the caller may reuse the chunk's memory afterwards. */
+	/**
+	 * Copies a chunk in; the caller may reuse the chunk's memory afterwards. A line longer than
+	 * `maxLine` is cut: its first `maxLine` bytes are kept as a line and the rest, up to its
+	 * newline, is dropped. Only the line in progress and the first line end of the chunk are
+	 * measured (the other lines of a chunk are shorter than the chunk, which is at most the
+	 * limit), so this costs one comparison per chunk until a line nears the limit.
+	 */
 	push(chunk: Uint8Array): void {
-		if (chunk.length === 0) {
+		while (chunk.length > 0) {
+			if (this.skipping) {
+				const end = chunk.indexOf(newline);
+				if (end === -1) {
+					return;
+				}
+
+				this.skipping = false;
+				chunk = chunk.subarray(end + 1);
+				continue;
+			}
+
+			const pending = this.length - this.complete;
+			if (pending + chunk.length > this.maxLine) {
+				const first = chunk.indexOf(newline);
+				if (pending + (first === -1 ? chunk.length : first) > this.maxLine) {
+					const kept = this.maxLine - pending;
+					this.store(chunk.subarray(0, kept));
+					this.cut();
+					chunk = chunk.subarray(kept);
+					continue;
+				}
+			}
+
+			this.store(chunk);
 			return;
 		}
+	}
 
+	private store(chunk: Uint8Array): void {
 		this.reserve(chunk.length);
 		this.buffer.set(chunk, this.length);
 		const end = chunk.lastIndexOf(newline);
@@ -44,6 +90,16 @@ export class LineFramer {
 		if (end !== -1) {
 			this.complete = this.length - chunk.length + end + 1;
 		}
+	}
+
+	/** The line in progress holds `maxLine` bytes and goes on: end it here, drop the rest of it. */
+	private cut(): void {
+		this.reserve(1);
+		this.buffer[this.length] = newline;
+		this.length += 1;
+		this.complete = this.length;
+		this.skipping = true;
+		this.cutLines += 1;
 	}
 
 	/**
@@ -114,7 +170,8 @@ export class LineFramer {
 			return;
 		}
 
-		const larger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + extra));
+		// Doubling, but never past what the longest line kept (plus the lines waiting) can need.
+		const larger = Buffer.allocUnsafe(Math.max(this.length + extra, Math.min(this.buffer.length * 2, this.complete + this.maxLine + extra + 1)));
 		this.buffer.copy(larger, 0, 0, this.length);
 		this.buffer = larger;
 	}

@@ -15,6 +15,8 @@ export type InputOptions = {
 	/** FIFOs to read (created if missing); with any, stdin is read only if `stdin` is set. */
 	fifos?: readonly string[] | undefined;
 	stdin?: boolean | undefined;
+	/** The longest line kept whole (--max-line); a longer one is cut there. */
+	maxLine?: number | undefined;
 };
 
 export type InputEvents = {
@@ -48,8 +50,14 @@ export class Inputs {
 		private readonly fifoReader: typeof readFifo | undefined,
 		private readonly readStdin: boolean,
 		private readonly batchLimit: number,
+		maxLine?: number,
 	) {
-		this.merge = new LineMerge(batchLimit);
+		this.merge = new LineMerge(batchLimit, maxLine);
+	}
+
+	/** Lines cut at --max-line so far, over all sources. */
+	get cutLines(): number {
+		return this.merge.cutLines;
 	}
 
 	/** Starts reading every source. */
@@ -180,5 +188,5 @@ export async function openInputs(options: InputOptions, batchLimit: number): Pro
 		}
 	}
 
-	return new Inputs(fifos, fifoModule?.readFifo, fifos.length === 0 || options.stdin === true, batchLimit);
+	return new Inputs(fifos, fifoModule?.readFifo, fifos.length === 0 || options.stdin === true, batchLimit, options.maxLine);
 }

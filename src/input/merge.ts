@@ -9,14 +9,27 @@ export class LineMerge {
 	/** Where the lines of several sources are put together; made when first needed. */
 	private staging: Buffer | undefined;
 
-	/** `batchLimit`: the most bytes of whole lines handed to one `write`, unless one source has more. */
-	constructor(private readonly batchLimit: number) {}
+	/**
+	 * `batchLimit`: the most bytes of whole lines handed to one `write`, unless one source has
+	 * more. `maxLine`: the longest line each source keeps whole (framing.ts).
+	 */
+	constructor(private readonly batchLimit: number, private readonly maxLine?: number) {}
 
 	/** A framer for one more source. */
 	add(initialCapacity?: number): LineFramer {
-		const framer = new LineFramer(initialCapacity);
+		const framer = new LineFramer(initialCapacity, this.maxLine);
 		this.framers.push(framer);
 		return framer;
+	}
+
+	/** Lines cut at the longest line kept, over all sources so far. */
+	get cutLines(): number {
+		let cut = 0;
+		for (const framer of this.framers) {
+			cut += framer.cutLines;
+		}
+
+		return cut;
 	}
 
 	/**

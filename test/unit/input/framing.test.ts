@@ -277,3 +277,57 @@ test('framing: any chunking of any bytes, taken in any line-aligned prefixes, yi
 		}), {numRuns: 300});
 	});
 });
+
+/** Pushes `chunks` into a framer limited to `maxLine`, then ends it: everything handed out, and the cuts. */
+function framedWithLimit(maxLine: number, chunks: readonly string[]): {out: string; cut: number} {
+	const framer = new LineFramer(16, maxLine);
+	let out = '';
+	for (const chunk of chunks) {
+		framer.push(Buffer.from(chunk, 'latin1'));
+		framer.drainLines(lines => {
+			out += lines.toString('latin1');
+		});
+	}
+
+	framer.drainAll(lines => {
+		out += lines.toString('latin1');
+	});
+	return {out, cut: framer.cutLines};
+}
+
+const limits: Array<[string, number, string[], string, number]> = [
+	['a line of exactly the limit is kept whole', 4, ['abcd\n'], 'abcd\n', 0],
+	['one byte over: cut at the limit, the rest dropped', 4, ['abcde\n'], 'abcd\n', 1],
+	['the lines after a cut line are kept', 4, ['ab\na', 'bcde', 'fgh\n', 'xy\n'], 'ab\nabcd\nxy\n', 1],
+	['the rest of a cut line spans several chunks', 4, ['abc', 'def', 'ghi', 'jk\nok\n'], 'abcd\nok\n', 1],
+	['a long line completing in the chunk that passes the limit', 4, ['ab', 'cdefg\nok\n'], 'abcd\nok\n', 1],
+	['two long lines, two cuts', 3, ['aaaaa\nbbbbbbb\nc\n'], 'aaa\nbbb\nc\n', 2],
+	['input ending inside a cut line: nothing more', 4, ['abcdefgh'], 'abcd\n', 1],
+	['input ending inside a kept line gets its newline', 4, ['ok\nabc'], 'ok\nabc\n', 0],
+	['CR and NUL count as bytes of the line', 4, ['a\r\0b\r\n'], 'a\r\0b\n', 1],
+];
+
+for (const [title, maxLine, chunks, out, cut] of limits) {
+	test(`maxLine: ${title}`, t => {
+		t.deepEqual(framedWithLimit(maxLine, chunks), {out, cut});
+	});
+}
+
+// Reads are never longer than the limit (--max-line is at least the largest read), and so chunks
+// here are at most 16 bytes: then any chunking gives the same lines.
+test('maxLine: every chunking of the same input, in chunks up to the limit, cuts the same lines', t => {
+	const random = seededRandom(21);
+	const input = 'short\n' + 'x'.repeat(50) + '\nmid-size-line\n' + 'y'.repeat(17) + '\n' + 'z'.repeat(90);
+	const once = framedWithLimit(16, [...input]);
+	t.deepEqual(once, {out: `short\n${'x'.repeat(16)}\nmid-size-line\n${'y'.repeat(16)}\n${'z'.repeat(16)}\n`, cut: 3});
+	for (let round = 0; round < 200; round++) {
+		const chunks: string[] = [];
+		for (let at = 0; at < input.length;) {
+			const size = 1 + randomBelow(random, 16);
+			chunks.push(input.slice(at, at + size));
+			at += size;
+		}
+
+		t.deepEqual(framedWithLimit(16, chunks), once, JSON.stringify(chunks));
+	}
+});
