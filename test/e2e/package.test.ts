@@ -1,6 +1,8 @@
-// Packaging (issue 8): the tarball `npm pack` makes installs globally into a fresh prefix with no
-// compiler and no install script, and the installed rotlog, its --help and its man page work;
-// `npx rotlog` works from the project and from the tarball.
+// Packaging: the tarball `npm pack` makes installs globally into a fresh prefix with no compiler
+// and no install script, and the installed rotlog, its --help and its man page work; `npx rotlog`
+// works from the project and from the tarball. Every install line of README.md, docs/ and the
+// Dockerfile is run here as written (into a temporary prefix), and a fresh copy of the clone
+// installs and builds with `npm install`.
 //
 // The install runs once, before the tests are declared: from the npm cache when it holds every
 // dependency, else from the registry; when neither works the tests are skipped with the reason.
@@ -145,4 +147,120 @@ test('npx rotlog runs the project\'s own rotlog from the project directory, with
 	t.is(result.exitCode, 0, result.stderr);
 	t.is(result.stdout.trim(), manifest.version);
 	t.deepEqual(builtFiles(), before, 'npx rewrote dist/src');
+});
+
+test('the tarball ships the MIT LICENSE', t => {
+	t.true(packed.files.some(file => file.path === 'LICENSE'), 'LICENSE is not in the tarball');
+	const license = fs.readFileSync(path.join(root, 'LICENSE'), 'utf8');
+	t.regex(license, /^MIT License\n\nCopyright \(c\) 2026 rotlog contributors\n/);
+	t.is((manifest as {license?: string}).license, 'MIT');
+});
+
+/** Every line of the user documentation that installs or fetches rotlog, with where it is. */
+function installLines(): Array<{where: string; line: string}> {
+	const docs = fs.readdirSync(path.join(root, 'docs'), {recursive: true, encoding: 'utf8'})
+		.filter(name => fs.statSync(path.join(root, 'docs', name)).isFile())
+		.map(name => path.join('docs', name));
+	const found: Array<{where: string; line: string}> = [];
+	for (const file of ['README.md', ...docs]) {
+		for (const [index, text] of fs.readFileSync(path.join(root, file), 'utf8').split('\n').entries()) {
+			// A command, not prose: at the start of a line (after RUN in a Dockerfile), with its comment cut.
+			const line = text.replace(/^\s*(RUN\s+)?/, '').replace(/\s+#.*$/, '').trim();
+			if (/^(npm (install|i|pack|ci|link)|npx|yarn|pnpm)\b/.test(line)) {
+				found.push({where: `${file}:${index + 1}`, line});
+			}
+		}
+	}
+
+	return found;
+}
+
+test('every install line in the docs is one the tests run', t => {
+	const lines = installLines();
+	t.true(lines.some(({line}) => /^npm install --global \S+\.tgz/.test(line)), 'the docs say how to install the tarball');
+	for (const {where, line} of lines) {
+		const known = line === 'npm install' || line === 'npm pack' || line.startsWith('npx rotlog ')
+			|| /^npm install --global \S*rotlog-[\d.]+\.tgz( && rm \S+)?( && npm cache clean --force)?$/.test(line)
+			|| /^npx --package=\S*rotlog-[\d.]+\.tgz rotlog /.test(line);
+		t.true(known, `${where}: '${line}' is an install line no test runs`);
+		t.notRegex(line, /^npm (install|i)\b.*\srotlog(@\S*)?(\s|$)/, `${where}: rotlog is not on the registry`);
+	}
+});
+
+withInstall('each documented `npm install --global TARBALL` line installs a working rotlog', async t => {
+	const lines = [...new Set(installLines().map(({line}) => line).filter(line => line.startsWith('npm install --global ')))];
+	t.true(lines.length >= 2, lines.join('; '));
+	for (const line of lines) {
+		// As written, with the tarball npm pack made here in place of the documented path, a private
+		// prefix in place of the system's, and npm's cache left alone.
+		const [command = ''] = line.split(' && ');
+		const documented = command.split(' ').at(-1)!;
+		t.is(path.basename(documented), packed.filename, `${line}: npm pack makes ${packed.filename}`);
+		const linePrefix = fs.mkdtempSync(path.join(work, 'doc-prefix-'));
+		const args = [...command.split(' ').slice(1, -1), '--prefix', linePrefix, tarball, ...quiet];
+		const result = await execa('npm', [...args, '--prefer-offline'], {cwd: work, env: npmEnv, reject: false, timeout: 90_000});
+		t.is(result.exitCode, 0, `${line}: ${result.stderr}`);
+		const version = await execa(path.join(linePrefix, 'bin', 'rotlog'), ['--version'], {cwd: work, reject: false});
+		t.is(version.stdout, manifest.version, line);
+	}
+});
+
+withInstall('each documented `npx --package=TARBALL rotlog` line runs', async t => {
+	const lines = [...new Set(installLines().map(({line}) => line).filter(line => line.startsWith('npx --package=')))];
+	for (const line of lines) {
+		const [, documented, rest] = /^npx --package=(\S+) rotlog (.*)$/.exec(line)!;
+		t.is(path.basename(documented!), packed.filename);
+		const result = await execa('npx', ['--yes', '--offline', `--package=${tarball}`, 'rotlog', ...rest!.split(' ')], {cwd: work, env: npmEnv, reject: false});
+		t.is(result.exitCode, 0, `${line}: ${result.stderr}`);
+		t.regex(result.stdout, /rotlog/);
+	}
+});
+
+// The README's set-up: in a fresh clone, `npm install` installs and builds, and then the clone's
+// rotlog runs. (`npm test` there would run this whole suite again: not repeated here.) The clone
+// is a copy of the files git tracks, as they are now.
+const tracked = execa('git', ['ls-files', '-z'], {cwd: root, reject: false});
+test('a fresh clone sets up with npm install, after which its bin/rotlog runs the README\'s pipeline', async t => {
+	const listed = await tracked;
+	if (listed.exitCode !== 0) {
+		t.log('not a git checkout: skipped');
+		t.pass();
+		return;
+	}
+
+	const clone = path.join(work, 'clone');
+	for (const file of listed.stdout.split('\0').filter(name => name !== '')) {
+		const source = path.join(root, file);
+		if (fs.lstatSync(source, {throwIfNoEntry: false})?.isFile()) {
+			fs.mkdirSync(path.dirname(path.join(clone, file)), {recursive: true});
+			fs.copyFileSync(source, path.join(clone, file));
+			fs.chmodSync(path.join(clone, file), fs.statSync(source).mode);
+		}
+	}
+
+	// Before npm install nothing is built, as the README says. (npx is not tried here: a failed
+	// `npx rotlog` leaves a broken entry in npm's npx cache.)
+	const before = await execa(process.execPath, ['bin/rotlog', '--version'], {cwd: clone, reject: false});
+	t.not(before.exitCode, 0);
+	t.regex(before.stderr, /ERR_MODULE_NOT_FOUND/);
+
+	const npmInstall = async (mode: string) => execa('npm', ['install', ...quiet, mode], {cwd: clone, env: npmEnv, reject: false, timeout: 180_000});
+	const offline = await npmInstall('--offline');
+	const install = offline.exitCode === 0 ? offline : await npmInstall('--prefer-offline');
+
+	if (install.exitCode !== 0 && /ENOTCACHED|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT/.test(install.stderr)) {
+		t.log(`npm install needs packages that are neither cached nor reachable: skipped (${install.stderr.split('\n')[0]})`);
+		t.pass();
+		return;
+	}
+
+	t.is(install.exitCode, 0, install.stderr);
+	t.true(fs.existsSync(path.join(clone, 'dist', 'src', 'cli', 'main.js')), 'npm install built dist/');
+	const version = await execa(process.execPath, ['bin/rotlog', '--version'], {cwd: clone, reject: false});
+	t.is(version.stdout, manifest.version, version.stderr);
+	// The README's pipeline, through the clone's bin/rotlog. (`npx rotlog` in a clone is the test
+	// above, on this checkout: here it would leave an npx cache entry for a directory that goes.)
+	const piped = await execa('sh', ['-c', 'seq 1 1000 | ./bin/rotlog app.log --max 1K --keep 5'], {cwd: clone, reject: false});
+	t.is(piped.exitCode, 0, piped.stderr);
+	t.true(fs.existsSync(path.join(clone, 'app.log.1.gz')) || fs.existsSync(path.join(clone, 'app.log.1')));
 });
