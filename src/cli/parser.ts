@@ -2,8 +2,10 @@
 // command's work is handed back to main() rather than run inside yargs.
 import fs from 'node:fs';
 import {createRequire} from 'node:module';
+import tty from 'node:tty';
 import type Yargs from 'yargs/yargs';
 import {RuntimeFailure, UsageError} from '../errors.js';
+import {writeStart} from './command-guess.js';
 import {commandOptions} from './options.js';
 import {archiveOptions, maintenanceJobs, nonEmptyFile, policyOf} from './policies.js';
 
@@ -27,6 +29,11 @@ function version(): string {
 
 export type Task = () => Promise<number>;
 
+/** Whether a path exists, a dangling symbolic link included. */
+export function exists(file: string): boolean {
+	return fs.lstatSync(file, {throwIfNoEntry: false}) !== undefined;
+}
+
 /** yargs' messages, as one line in rotlog's voice: 'Unknown argument: bogus' -> 'unknown argument: --bogus'. */
 function usageText(text: string, argv: readonly string[]): string {
 	const asTyped = (name: string) => argv.find(word => word === `--${name}` || word.startsWith(`--${name}=`) || word === `-${name}`)?.split('=')[0] ?? name;
@@ -45,11 +52,24 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 			command => command
 				.positional('file', {
 					type: 'string',
-					describe: 'The log file [default: $ROTLOG_FILE, else ./rotlog.log]',
+					describe: 'The log file (required) [default: $ROTLOG_FILE]',
 				})
 				.options(commandOptions.write),
 			args => {
-				const file = args.file ?? process.env['ROTLOG_FILE'] ?? 'rotlog.log';
+				const start = writeStart({
+					file: args.file,
+					envFile: process.env['ROTLOG_FILE'],
+					// isatty(0), not process.stdin.isTTY: that getter opens a libuv handle on fd 0,
+					// and the write mode reads fd 0 itself (a second handle fails with EEXIST).
+					stdinIsTTY: tty.isatty(0),
+					fifos: args.fifo !== undefined,
+					exists,
+				});
+				if ('error' in start) {
+					throw new UsageError(start.error);
+				}
+
+				const {file} = start;
 				if (file.length === 0) {
 					throw new UsageError('invalid FILE \'\': expected a path');
 				}
