@@ -7,7 +7,7 @@ import type Yargs from 'yargs/yargs';
 import {RuntimeFailure, UsageError} from '../errors.js';
 import {writeStart} from './command-guess.js';
 import {commandOptions} from './options.js';
-import {archiveOptions, maintenanceJobs, nonEmptyFile, policyOf} from './policies.js';
+import {archiveOptions, checkHook, maintenanceJobs, nonEmptyFile, policyOf} from './policies.js';
 
 /**
  * yargs through its CommonJS entry: one bundled file, loaded in about half the time of its ES
@@ -73,6 +73,8 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				if (file.length === 0) {
 					throw new UsageError('invalid FILE \'\': expected a path');
 				}
+
+				checkHook(args['on-rotate'], `invalid --on-rotate '${args['on-rotate']}'`);
 
 				schedule(async () => {
 					const {runWrite} = await import('../commands/write.js');

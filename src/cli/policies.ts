@@ -8,6 +8,7 @@ import {type ArchiveOptions, namingFor} from '../decide/archives.js';
 import {hasMagic} from '../decide/glob.js';
 import type {Interval} from '../decide/period.js';
 import {fsFailure, UsageError} from '../errors.js';
+import {hookProgramProblem} from '../output/hooks.js';
 import {parseConfig} from './config.js';
 import {defaultKeep, policyOptions} from './options.js';
 
@@ -64,13 +65,23 @@ export function policyOf(file: string, values: PolicyValues) {
 	};
 }
 
+/** --on-rotate's program must exist and be executable: checked at start, before any input is read. */
+export function checkHook(command: string | undefined, where: string): void {
+	const problem = command === undefined ? undefined : hookProgramProblem(command);
+	if (problem !== undefined) {
+		throw new UsageError(`${where}: ${problem}`);
+	}
+}
+
 /** check and rotate: the files and patterns of the command line, then those of --config. */
 export function maintenanceJobs(files: readonly string[], values: PolicyValues & {config?: string | undefined}): MaintenanceJob[] {
 	const jobs: MaintenanceJob[] = [];
-	const add = (target: string, targetValues: PolicyValues, where: string) => {
+	const add = (target: string, targetValues: PolicyValues, where: (key: string) => string) => {
 		if (targetValues.lock !== undefined && hasMagic(target)) {
-			throw new UsageError(`${where}: a lock path cannot be shared by the files of pattern '${target}'`);
+			throw new UsageError(`${where('lock')}: a lock path cannot be shared by the files of pattern '${target}'`);
 		}
+
+		checkHook(targetValues['on-rotate'], where('on-rotate'));
 
 		jobs.push({target, policy: file => policyOf(file, targetValues)});
 	};
@@ -84,7 +95,7 @@ export function maintenanceJobs(files: readonly string[], values: PolicyValues &
 			throw new UsageError('invalid FILE \'\': expected a path');
 		}
 
-		add(file, values, 'invalid --lock');
+		add(file, values, key => `invalid --${key}${key === 'on-rotate' ? ` '${values['on-rotate']}'` : ''}`);
 	}
 
 	if (values.config !== undefined) {
@@ -98,7 +109,8 @@ export function maintenanceJobs(files: readonly string[], values: PolicyValues &
 		const parsers = Object.fromEntries(Object.entries(policyOptions).map(([key, option]) => [key, option.coerce]));
 		for (const [index, entry] of parseConfig(text, values.config, parsers).entries()) {
 			// --lock names the lock of the command line's FILE, not of the config's files.
-			add(entry.path, {...values, lock: undefined, ...entry.values}, `invalid config '${values.config}': files[${index}].lock`);
+			const entryValues: PolicyValues = {...values, lock: undefined, ...entry.values};
+			add(entry.path, entryValues, key => `invalid config '${values.config}': files[${index}].${key}${key === 'on-rotate' ? ` ${JSON.stringify(entryValues['on-rotate'])}` : ''}`);
 		}
 	}
 

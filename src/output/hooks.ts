@@ -6,6 +6,8 @@
 // which opens a second libuv handle on fd 0 while rotlog reads that pipe itself (EEXIST), and
 // execa's exit-signal handling re-raised SIGTERM past rotlog's own handler.
 import {spawn} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import {errnoCode, systemReason} from '../errors.js';
 
 /** 'a b\ c' -> ['a', 'b c']. */
@@ -64,4 +66,39 @@ export async function runHook(command: string, file: string, archive: string): P
 			}
 		});
 	});
+}
+
+/** Whether `file` is a regular file this process may execute. */
+function executable(file: string): boolean {
+	try {
+		fs.accessSync(file, fs.constants.X_OK);
+		// access(2) grants X_OK on directories, and to root on any file with one x bit.
+		return fs.statSync(file).isFile();
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Why CMD's program cannot be run, or undefined when it can: asked at start, so that a typo fails
+ * the command line instead of every rotation. A name with `/` is a path (relative to `cwd`, as
+ * spawn takes it); a bare name is searched in PATH (an empty entry is the working directory).
+ */
+export function hookProgramProblem(command: string, env: NodeJS.ProcessEnv = process.env, cwd = '.'): string | undefined {
+	const [program] = splitCommand(command);
+	if (program === undefined) {
+		return 'empty command';
+	}
+
+	if (program.includes('/')) {
+		if (fs.statSync(path.resolve(cwd, program), {throwIfNoEntry: false}) === undefined) {
+			return `program '${program}' not found`;
+		}
+
+		return executable(path.resolve(cwd, program)) ? undefined : `program '${program}' is not executable`;
+	}
+
+	// Without PATH, libuv's execvp searches the default path, as glibc's does.
+	const directories = (env['PATH'] ?? '/usr/bin:/bin').split(path.delimiter);
+	return directories.some(directory => executable(path.resolve(cwd, directory, program))) ? undefined : `program '${program}' not found in PATH`;
 }

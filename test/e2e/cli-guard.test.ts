@@ -65,3 +65,56 @@ test('stdin a terminal: a usage error before anything is created', async t => {
 	t.regex(tty.stdout, /rotlog: stdin is a terminal: /);
 	t.deepEqual(fs.readdirSync(cwd), []);
 });
+
+test('--max-age 6M is refused as ambiguous', async t => {
+	const cwd = await tempDir(t);
+	const result = await rotlog(['check', 'app.log', '--max-age', '6M'], {cwd});
+	assertUsageError(t, result, /^rotlog: invalid --max-age '6M': M is ambiguous: m for minutes; months are not a duration unit\n$/);
+});
+
+test('--mode 07777 is refused', async t => {
+	const cwd = await tempDir(t);
+	const result = await rotlog(['app.log', '--mode', '07777'], {input: 'x\n', cwd});
+	assertUsageError(t, result, /^rotlog: invalid --mode '07777': setuid, setgid and sticky bits are refused/);
+	t.deepEqual(fs.readdirSync(cwd), []);
+});
+
+const missingHook = '/nonexistent/ship';
+const hookRefused = /^rotlog: invalid --on-rotate '\/nonexistent\/ship': program '\/nonexistent\/ship' not found\n$/;
+
+test('--on-rotate with a missing program: the write mode exits 2 before reading input', async t => {
+	const cwd = await tempDir(t);
+	// stdin stays open: the refusal must not wait for input.
+	const writer = rotlog(['app.log', '--on-rotate', missingHook], {stdin: 'pipe', cwd, timeout: 20_000});
+	const result = await writer;
+	assertUsageError(t, result, hookRefused);
+	t.deepEqual(fs.readdirSync(cwd), []);
+});
+
+for (const command of ['rotate', 'check']) {
+	test(`--on-rotate with a missing program: ${command} exits 2 and rotates nothing`, async t => {
+		const cwd = await tempDir(t);
+		fs.writeFileSync(path.join(cwd, 'app.log'), 'x\n');
+		const result = await rotlog([command, 'app.log', '--max', '1', '--on-rotate', missingHook], {cwd});
+		assertUsageError(t, result, hookRefused);
+		t.deepEqual(fs.readdirSync(cwd), ['app.log']);
+	});
+}
+
+test('--on-rotate with a program not in PATH, or not executable, is refused too', async t => {
+	const cwd = await tempDir(t);
+	fs.writeFileSync(path.join(cwd, 'ship'), '#!/bin/sh\n', {mode: 0o644});
+	const bare = await rotlog(['rotate', 'app.log', '--on-rotate', 'no-such-program-rotlog --flag'], {cwd});
+	assertUsageError(t, bare, /^rotlog: invalid --on-rotate 'no-such-program-rotlog --flag': program 'no-such-program-rotlog' not found in PATH\n$/);
+	const plain = await rotlog(['rotate', 'app.log', '--on-rotate', './ship'], {cwd});
+	assertUsageError(t, plain, /^rotlog: invalid --on-rotate '\.\/ship': program '\.\/ship' is not executable\n$/);
+});
+
+test('--on-rotate in a --config entry is checked at start', async t => {
+	const cwd = await tempDir(t);
+	fs.writeFileSync(path.join(cwd, 'app.log'), 'x\n');
+	fs.writeFileSync(path.join(cwd, 'config.json'), JSON.stringify({files: [{path: 'app.log', 'on-rotate': missingHook}]}));
+	const result = await rotlog(['check', '--config', 'config.json', '--max', '1'], {cwd});
+	assertUsageError(t, result, /^rotlog: invalid config 'config\.json': files\[0\]\.on-rotate "\/nonexistent\/ship": program '\/nonexistent\/ship' not found\n$/);
+	t.deepEqual(fs.readdirSync(cwd).sort(), ['app.log', 'config.json']);
+});
