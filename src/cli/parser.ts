@@ -7,7 +7,7 @@ import type Yargs from 'yargs/yargs';
 import {RuntimeFailure, UsageError} from '../errors.js';
 import {writeStart} from './command-guess.js';
 import {commandOptions} from './options.js';
-import {archiveOptions, checkHook, maintenanceJobs, nonEmptyFile, policyOf} from './policies.js';
+import {archiveOptions, checkHook, checkLock, maintenanceJobs, nonEmptyFile, policyOf} from './policies.js';
 
 /**
  * yargs through its CommonJS entry: one bundled file, loaded in about half the time of its ES
@@ -74,6 +74,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 					throw new UsageError('invalid FILE \'\': expected a path');
 				}
 
+				checkLock(file, args.lock, archiveOptions(args).naming ?? {kind: 'numbered'}, `invalid --lock '${args.lock}'`);
 				checkHook(args['on-rotate'], `invalid --on-rotate '${args['on-rotate']}'`);
 
 				schedule(async () => {
@@ -119,6 +120,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 			args => {
 				const file = nonEmptyFile(args.file);
 				const {naming} = archiveOptions(args);
+				checkLock(file, args.lock, naming ?? {kind: 'numbered'}, `invalid --lock '${args.lock}'`);
 				schedule(async () => {
 					const {runStatus} = await import('../commands/status.js');
 					return runStatus({file, lockPath: args.lock ?? `${file}.lock`, json: args.json ?? false, naming});
@@ -134,6 +136,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 			args => {
 				const file = nonEmptyFile(args.file);
 				const {naming} = archiveOptions(args);
+				checkLock(file, args.lock, naming ?? {kind: 'numbered'}, `invalid --lock '${args.lock}'`);
 				schedule(async () => {
 					const {runCat} = await import('../commands/cat.js');
 					return runCat({file, lockPath: args.lock ?? `${file}.lock`, follow: args.follow ?? false, interval: 200, naming});

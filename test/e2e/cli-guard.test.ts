@@ -118,3 +118,47 @@ test('--on-rotate in a --config entry is checked at start', async t => {
 	assertUsageError(t, result, /^rotlog: invalid config 'config\.json': files\[0\]\.on-rotate "\/nonexistent\/ship": program '\/nonexistent\/ship' not found\n$/);
 	t.deepEqual(fs.readdirSync(cwd).sort(), ['app.log', 'config.json']);
 });
+
+test('--date-format ending in .gz is refused', async t => {
+	const cwd = await tempDir(t);
+	const result = await rotlog(['app.log', '--name', 'date', '--date-format', '%Y-%m-%dT%H-%M-%S.gz'], {input: 'x\n', cwd});
+	assertUsageError(t, result, /^rotlog: invalid --date-format '%Y-%m-%dT%H-%M-%S\.gz': the stamp ends in '\.gz'/);
+	t.deepEqual(fs.readdirSync(cwd), []);
+});
+
+const lockCases: Array<[string, string[], boolean]> = [
+	['write', [], false],
+	['rotate', ['rotate'], true],
+	['check', ['check'], true],
+	['status', ['status'], true],
+	['cat', ['cat'], true],
+];
+
+for (const [title, command, existing] of lockCases) {
+	test(`--lock naming an archive of FILE, or FILE itself, is refused: ${title}`, async t => {
+		const cwd = await tempDir(t);
+		if (existing) {
+			fs.writeFileSync(path.join(cwd, 'app.log'), 'x\n');
+		}
+
+		const before = fs.readdirSync(cwd).sort();
+		for (const [lock, extra, why] of [
+			['app.log.1', [], /the lock file would be taken for an archive of 'app\.log'/],
+			['app.log.2.gz', [], /the lock file would be taken for an archive of 'app\.log'/],
+			['app.log.2026-11-26', ['--name', 'date', '--date-format', '%Y-%m-%d'], /the lock file would be taken for an archive of 'app\.log'/],
+			['app.log', [], /the lock file cannot be FILE itself/],
+		] as const) {
+			const result = await rotlog([...command, 'app.log', '--lock', lock, ...extra], {input: 'x\n', cwd});
+			assertUsageError(t, result, new RegExp(`^rotlog: invalid --lock '${lock.replaceAll('.', String.raw`\.`)}': `));
+			t.regex(result.stderr, why);
+			t.deepEqual(fs.readdirSync(cwd).sort(), before);
+		}
+	});
+}
+
+test('--lock naming an archive in a --config entry is refused', async t => {
+	const cwd = await tempDir(t);
+	fs.writeFileSync(path.join(cwd, 'config.json'), JSON.stringify({files: [{path: 'app.log', lock: 'app.log.1'}]}));
+	const result = await rotlog(['check', '--config', 'config.json'], {cwd});
+	assertUsageError(t, result, /^rotlog: invalid config 'config\.json': files\[0\]\.lock "app\.log\.1": the lock file would be taken for an archive of 'app\.log'\n$/);
+});
