@@ -1,6 +1,6 @@
 // --on-rotate CMD: run once an archive is final, never under the lock, never through a shell.
 // CMD is split on spaces (a backslash keeps the next character, so '\ ' is a space inside a word)
-// into a program and its arguments; the archive path is the last argument.
+// into a program and its arguments; the archive path, made absolute, is the last argument.
 //
 // Started with node:child_process rather than execa: importing execa touches process.stdin,
 // which opens a second libuv handle on fd 0 while rotlog reads that pipe itself (EEXIST), and
@@ -49,8 +49,8 @@ export async function runHook(command: string, file: string, archive: string): P
 
 	const failed = (reason: string) => `--on-rotate '${command}' failed for '${archive}': ${reason}`;
 	return new Promise(resolve => {
-		const child = spawn(program, [...args, archive], {
-			env: {...process.env, ROTLOG_FILE: file, ROTLOG_ARCHIVE: archive},
+		const child = spawn(program, [...args, hookPath(archive)], {
+			env: {...process.env, ROTLOG_FILE: hookPath(file), ROTLOG_ARCHIVE: hookPath(archive)},
 			// The hook's output goes to stderr: rotlog's stdout may carry --tee or cat data.
 			stdio: ['ignore', 2, 'inherit'],
 			shell: false,
@@ -101,4 +101,13 @@ export function hookProgramProblem(command: string, env: NodeJS.ProcessEnv = pro
 	// Without PATH, libuv's execvp searches the default path, as glibc's does.
 	const directories = (env['PATH'] ?? '/usr/bin:/bin').split(path.delimiter);
 	return directories.some(directory => executable(path.resolve(cwd, directory, program))) ? undefined : `program '${program}' not found in PATH`;
+}
+
+/**
+ * A path as a hook gets it: absolute, so that it never begins with '-' (a relative pattern turns
+ * a log named `-rf.log` into `-rf.log.1`, which the hook's program would parse as options), and
+ * so that it still names the file if the hook changes directory.
+ */
+export function hookPath(file: string, cwd = process.cwd()): string {
+	return path.resolve(cwd, file);
 }

@@ -162,3 +162,22 @@ test('--lock naming an archive in a --config entry is refused', async t => {
 	const result = await rotlog(['check', '--config', 'config.json'], {cwd});
 	assertUsageError(t, result, /^rotlog: invalid config 'config\.json': files\[0\]\.lock "app\.log\.1": the lock file would be taken for an archive of 'app\.log'\n$/);
 });
+
+test('hooks get absolute paths, so a log named like an option is never one', async t => {
+	const cwd = await tempDir(t);
+	const record = path.join(cwd, 'hook.out');
+	const hook = path.join(cwd, 'hook.sh');
+	fs.writeFileSync(hook, `#!/bin/sh\nprintf '%s|%s|%s|%s\\n' "$#" "$1" "$ROTLOG_FILE" "$ROTLOG_ARCHIVE" >> '${record}'\n`, {mode: 0o755});
+	for (const name of ['-rf.log', '--output=x.log']) {
+		fs.writeFileSync(path.join(cwd, name), 'x\n');
+	}
+
+	const result = await rotlog(['rotate', '*.log', '--compress', 'none', '--on-rotate', hook], {cwd});
+	t.is(result.exitCode, 0, result.stderr);
+	const lines = fs.readFileSync(record, 'utf8').trim().split('\n').sort();
+	t.deepEqual(lines, [
+		`1|${cwd}/--output=x.log.1|${cwd}/--output=x.log|${cwd}/--output=x.log.1`,
+		`1|${cwd}/-rf.log.1|${cwd}/-rf.log|${cwd}/-rf.log.1`,
+	]);
+	t.false(fs.existsSync(path.join(cwd, 'x.log')));
+});
