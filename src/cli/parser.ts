@@ -101,7 +101,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 			'check [files..]',
 			'For cron: rotate what is due and apply retention, under the writers\' lock',
 			command => command
-				.positional('files', {type: 'string', array: true, describe: 'Log files or patterns (expanded by rotlog)'})
+				.positional('files', {type: 'string', array: true, describe: 'Log files or patterns (expanded by rotlog, never through a symbolic link a wildcard matched)'})
 				.options(commandOptions.maintenance),
 			args => {
 				const jobs = maintenanceJobs(args.files ?? [], args);
