@@ -87,7 +87,7 @@ export const policyOptions = {
 	'on-rotate': {
 		type: 'string',
 		requiresArg: true,
-		describe: 'Run CMD (no shell) with the archive path as last argument after each rotation',
+		describe: 'Run CMD (no shell; the program must exist at start) with the archive\'s absolute path as last argument after each rotation',
 		coerce: single('on-rotate', parseCommand),
 	},
 	compress: {

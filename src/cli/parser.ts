@@ -2,10 +2,12 @@
 // command's work is handed back to main() rather than run inside yargs.
 import fs from 'node:fs';
 import {createRequire} from 'node:module';
+import tty from 'node:tty';
 import type Yargs from 'yargs/yargs';
 import {RuntimeFailure, UsageError} from '../errors.js';
+import {writeStart} from './command-guess.js';
 import {commandOptions} from './options.js';
-import {archiveOptions, maintenanceJobs, nonEmptyFile, policyOf, recordedValues, writerValues} from './policies.js';
+import {archiveOptions, checkHook, checkLock, maintenanceJobs, nonEmptyFile, policyOf, recordedValues, writerValues} from './policies.js';
 import {recordOf, withRecord} from './policy-text.js';
 
 /**
@@ -28,6 +30,11 @@ function version(): string {
 
 export type Task = () => Promise<number>;
 
+/** Whether a path exists, a dangling symbolic link included. */
+export function exists(file: string): boolean {
+	return fs.lstatSync(file, {throwIfNoEntry: false}) !== undefined;
+}
+
 /** yargs' messages, as one line in rotlog's voice: 'Unknown argument: bogus' -> 'unknown argument: --bogus'. */
 function usageText(text: string, argv: readonly string[]): string {
 	const asTyped = (name: string) => argv.find(word => word === `--${name}` || word.startsWith(`--${name}=`) || word === `-${name}`)?.split('=')[0] ?? name;
@@ -46,16 +53,31 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 			command => command
 				.positional('file', {
 					type: 'string',
-					describe: 'The log file [default: $ROTLOG_FILE, else ./rotlog.log]',
+					describe: 'The log file (required) [default: $ROTLOG_FILE]',
 				})
 				.options(commandOptions.write),
 			args => {
-				const file = args.file ?? process.env['ROTLOG_FILE'] ?? 'rotlog.log';
+				const start = writeStart({
+					file: args.file,
+					envFile: process.env['ROTLOG_FILE'],
+					// isatty(0), not process.stdin.isTTY: that getter opens a libuv handle on fd 0,
+					// and the write mode reads fd 0 itself (a second handle fails with EEXIST).
+					stdinIsTTY: tty.isatty(0),
+					fifos: args.fifo !== undefined,
+					exists,
+				});
+				if ('error' in start) {
+					throw new UsageError(start.error);
+				}
+
+				const {file} = start;
 				if (file.length === 0) {
 					throw new UsageError('invalid FILE \'\': expected a path');
 				}
 
 				const values = writerValues(file, args);
+				checkLock(file, values.lock, archiveOptions(values).naming ?? {kind: 'numbered'}, `invalid --lock '${values.lock}'`);
+				checkHook(values['on-rotate'], `invalid --on-rotate '${values['on-rotate']}'`);
 				const policy = policyOf(file, values);
 				schedule(async () => {
 					const {runWrite} = await import('../commands/write.js');
@@ -81,7 +103,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 			'check [files..]',
 			'For cron: rotate what is due and apply retention, under the writers\' lock',
 			command => command
-				.positional('files', {type: 'string', array: true, describe: 'Log files or patterns (expanded by rotlog)'})
+				.positional('files', {type: 'string', array: true, describe: 'Log files or patterns (expanded by rotlog, never through a symbolic link a wildcard matched)'})
 				.options(commandOptions.maintenance),
 			args => {
 				const jobs = maintenanceJobs(args.files ?? [], args);
@@ -101,6 +123,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				const file = nonEmptyFile(args.file);
 				const lockPath = args.lock ?? `${file}.lock`;
 				const {naming} = archiveOptions(withRecord(recordedValues(lockPath), args));
+				checkLock(file, args.lock, naming ?? {kind: 'numbered'}, `invalid --lock '${args.lock}'`);
 				schedule(async () => {
 					const {runStatus} = await import('../commands/status.js');
 					return runStatus({file, lockPath, json: args.json ?? false, naming, utc: args.utc ?? false});
@@ -117,6 +140,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				const file = nonEmptyFile(args.file);
 				const lockPath = args.lock ?? `${file}.lock`;
 				const {naming} = archiveOptions(withRecord(recordedValues(lockPath), args));
+				checkLock(file, args.lock, naming ?? {kind: 'numbered'}, `invalid --lock '${args.lock}'`);
 				schedule(async () => {
 					const {runCat} = await import('../commands/cat.js');
 					return runCat({file, lockPath, follow: args.follow ?? false, interval: 200, naming});

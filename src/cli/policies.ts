@@ -5,11 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type {MaintenanceJob} from '../commands/check.js';
 import {selectCodec, type CodecName} from '../compress/codecs.js';
-import {type ArchiveOptions, namingFor} from '../decide/archives.js';
+import {archiveGroups, type ArchiveOptions, namingFor} from '../decide/archives.js';
+import type {Naming} from '../decide/date-names.js';
 import {hasMagic, matchPath} from '../decide/glob.js';
 import type {Interval} from '../decide/period.js';
 import {fsFailure, UsageError} from '../errors.js';
 import {readRecord} from '../log/policy-record.js';
+import {hookProgramProblem} from '../output/hooks.js';
 import {parseConfig} from './config.js';
 import {defaultKeep, policyOptions} from './options.js';
 import {valuesOfRecord, withRecord} from './policy-text.js';
@@ -104,14 +106,28 @@ export function writerValues<T extends PolicyValues>(file: string, values: T & {
 	return withRecord(entry.values as PolicyValues, values) as T;
 }
 
+/** --on-rotate's program must exist and be executable: checked at start, before any input is read. */
+export function checkHook(command: string | undefined, where: string): void {
+	const problem = command === undefined ? undefined : hookProgramProblem(command);
+	if (problem !== undefined) {
+		throw new UsageError(`${where}: ${problem}`);
+	}
+}
+
 /** check and rotate: the files and patterns of the command line, then those of --config. */
 export function maintenanceJobs(files: readonly string[], values: PolicyValues & {config?: string | undefined}): MaintenanceJob[] {
 	const jobs: MaintenanceJob[] = [];
-	const add = (target: string, targetValues: PolicyValues, where: string) => {
+	// `where(key)` names the option or config key; `where(key, value)` quotes its value too.
+	type Where = (key: 'lock' | 'on-rotate', value?: string) => string;
+	const add = (target: string, targetValues: PolicyValues, where: Where) => {
 		if (targetValues.lock !== undefined && hasMagic(target)) {
-			throw new UsageError(`${where}: a lock path cannot be shared by the files of pattern '${target}'`);
+			throw new UsageError(`${where('lock')}: a lock path cannot be shared by the files of pattern '${target}'`);
 		}
 
+		const lock = targetValues.lock;
+		checkLock(target, lock, archiveOptions(targetValues).naming ?? {kind: 'numbered'}, where('lock', lock));
+		const hook = targetValues['on-rotate'];
+		checkHook(hook, where('on-rotate', hook));
 		// Each file's own record under the options: a bare `check` does what that log's writers do.
 		jobs.push({target, policy: file => policyOf(file, withRecord(recordedValues(targetValues.lock ?? `${file}.lock`), targetValues))});
 	};
@@ -125,13 +141,14 @@ export function maintenanceJobs(files: readonly string[], values: PolicyValues &
 			throw new UsageError('invalid FILE \'\': expected a path');
 		}
 
-		add(file, values, 'invalid --lock');
+		add(file, values, (key, value) => (value === undefined ? `invalid --${key}` : `invalid --${key} '${value}'`));
 	}
 
 	if (values.config !== undefined) {
 		for (const [index, entry] of readConfig(values.config).entries()) {
 			// --lock names the lock of the command line's FILE, not of the config's files.
-			add(entry.path, {...values, lock: undefined, ...entry.values}, `invalid config '${values.config}': files[${index}].lock`);
+			const entryValues: PolicyValues = {...values, lock: undefined, ...entry.values};
+			add(entry.path, entryValues, (key, value) => `invalid config '${values.config}': files[${index}].${key}${value === undefined ? '' : ` ${JSON.stringify(value)}`}`);
 		}
 	}
 
@@ -140,4 +157,32 @@ export function maintenanceJobs(files: readonly string[], values: PolicyValues &
 	}
 
 	return jobs;
+}
+
+/**
+ * Why a lock path cannot serve FILE, or undefined: FILE itself, or a name that `naming` takes for
+ * one of FILE's archives (numbered or dated, compressed or not), which rotation would shift,
+ * compress or delete while writers hold their lock on it.
+ */
+export function lockConflict(file: string, lockPath: string, naming: Naming): string | undefined {
+	const resolvedFile = path.resolve(file);
+	const resolvedLock = path.resolve(lockPath);
+	if (resolvedLock === resolvedFile) {
+		return 'the lock file cannot be FILE itself';
+	}
+
+	if (path.dirname(resolvedLock) === path.dirname(resolvedFile)
+		&& archiveGroups(path.basename(resolvedFile), {naming}, [path.basename(resolvedLock)]).length > 0) {
+		return `the lock file would be taken for an archive of '${file}'`;
+	}
+
+	return undefined;
+}
+
+/** A usage error when an explicit --lock conflicts with FILE (see lockConflict). */
+export function checkLock(file: string, lockPath: string | undefined, naming: Naming, where: string): void {
+	const conflict = lockPath === undefined ? undefined : lockConflict(file, lockPath, naming);
+	if (conflict !== undefined) {
+		throw new UsageError(`${where}: ${conflict}`);
+	}
 }

@@ -63,14 +63,21 @@ export function parsePath(option: string, value: string): string {
 	return value;
 }
 
-/** A file mode in octal, as chmod takes it: '0640', '640', '0o600'. */
+/** A file mode in octal, as chmod takes it: '0640', '640', '0o600'; permission bits only. */
 export function parseMode(option: string, value: string): number {
 	const match = /^\s*(?:0o?)?([0-7]{1,4})\s*$/i.exec(value);
 	if (!match) {
 		throw invalidValue(option, value, 'expected an octal file mode such as 0640');
 	}
 
-	return Number.parseInt(match[1]!, 8);
+	const mode = Number.parseInt(match[1]!, 8);
+	// A log file has no use for them, and a setuid or setgid file that anyone can append to is a
+	// way into the owner's account.
+	if (mode > 0o777) {
+		throw invalidValue(option, value, 'setuid, setgid and sticky bits are refused: expected permission bits within 0777');
+	}
+
+	return mode;
 }
 
 /** A command line for a hook: the program and its arguments, split on spaces, never a shell. */

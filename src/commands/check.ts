@@ -42,7 +42,9 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
 	for (const job of run.jobs) {
 		let files: string[];
 		try {
-			files = expandTarget(job.target);
+			files = expandTarget(job.target, {
+				onSkip: run.verbose ? (skipped, why) => process.stdout.write(`skipped '${skipped}': ${why}\n`) : undefined,
+			});
 		} catch (error) {
 			report(error);
 			continue;

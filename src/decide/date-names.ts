@@ -2,7 +2,7 @@
 // period the archive's lines belong to. The first archive of a period takes the bare stamp, later
 // ones .1, .2, ...; names never shift, so shippers can track them.
 import {invalidValue} from '../errors.js';
-import {archiveExtensions} from './extensions.js';
+import {archiveExtensions, extensionOf} from './extensions.js';
 import {escapeRegExp} from './regexp.js';
 import {dayNumber, type Interval, wallClock, type Zone} from './period.js';
 
@@ -75,6 +75,12 @@ export function parseDateFormat(option: string, value: string): string {
 
 	if (value.includes('/') || value.includes('\0')) {
 		throw invalidValue(option, value, 'a name part cannot hold \'/\'');
+	}
+
+	// FILE.<stamp> would read as a compressed archive: never compressed, and unreadable by cat.
+	const suffix = extensionOf(formatStamp(value, 'UTC', 0));
+	if (suffix !== '') {
+		throw invalidValue(option, value, `the stamp ends in '${suffix}', the suffix of compressed archives`);
 	}
 
 	return value;

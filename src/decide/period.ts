@@ -23,7 +23,7 @@ const day = 24 * hour;
 const fixedUnits = {s: ['second', second], m: ['minute', minute], h: ['hour', hour]} as const;
 
 
-/** 'Ns', 'Nm', 'Nh', 'Nd', 'hourly', 'daily', 'weekly', 'monthly' -> an interval. */
+/** 'Ns', 'Nm', 'Nh', 'Nd', 'hourly', 'daily', 'weekly', 'monthly' -> an interval; 'NM' is refused as for durations. */
 export function parseInterval(option: string, value: string): Interval {
 	const named: Record<string, Interval> = {
 		hourly: {unit: 'hour', count: 1, ms: hour},
@@ -31,6 +31,10 @@ export function parseInterval(option: string, value: string): Interval {
 		weekly: {unit: 'week'},
 		monthly: {unit: 'month'},
 	};
+	if (/^\s*\d+M\s*$/.test(value)) {
+		throw invalidValue(option, value, 'M is ambiguous: m for minutes; for months use monthly');
+	}
+
 	const trimmed = value.trim().toLowerCase();
 	const known = named[trimmed];
 	if (known) {
@@ -81,9 +85,17 @@ export function intervalText(interval: Interval): string {
 
 const durationUnits: Record<string, number> = {s: second, m: minute, h: hour, d: day, w: 7 * day};
 
-/** '90s', '30m', '12h', '7d', '2w' -> milliseconds (a fixed length, not calendar-aligned). */
+/**
+ * '90s', '30m', '12h', '7d', '2w' -> milliseconds (a fixed length, not calendar-aligned). Units
+ * take either case except M: `6M` reads as six months to some and as six minutes here (and as
+ * MiB in --max), so it is refused by name.
+ */
 export function parseDuration(option: string, value: string): number {
 	const match = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/i.exec(value);
+	if (match?.[2] === 'M') {
+		throw invalidValue(option, value, 'M is ambiguous: m for minutes; months are not a duration unit');
+	}
+
 	if (!match) {
 		throw invalidValue(option, value, 'expected a number with a unit s, m, h, d or w (e.g. 12h, 7d)');
 	}

@@ -1,5 +1,5 @@
 // The command line as a user meets it: errors as one line naming the bad value with the right
-// exit status, the default FILE, --help and --version.
+// exit status, FILE from $ROTLOG_FILE, --help and --version.
 import fs from 'node:fs';
 import path from 'node:path';
 import test, {type ExecutionContext} from 'ava';
@@ -90,11 +90,11 @@ test('FILE omitted: $ROTLOG_FILE', async t => {
 	t.deepEqual(fs.readdirSync(cwd), []);
 });
 
-test('FILE omitted and no $ROTLOG_FILE: ./rotlog.log in the working directory', async t => {
+test('FILE omitted and no $ROTLOG_FILE: a usage error, nothing created', async t => {
 	const cwd = await tempDir(t);
 	const result = await rotlog(['--max', '1K'], {input: 'x\n', cwd, env: {ROTLOG_FILE: undefined}});
-	t.is(result.exitCode, 0, result.stderr);
-	t.is(fs.readFileSync(path.join(cwd, 'rotlog.log'), 'latin1'), 'x\n');
+	assertOneLineError(t, result, 2, 'no FILE given');
+	t.deepEqual(fs.readdirSync(cwd), []);
 });
 
 test('FILE given: it wins over $ROTLOG_FILE', async t => {

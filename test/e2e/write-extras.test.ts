@@ -64,8 +64,9 @@ test('--on-rotate runs CMD with the archive path and environment; a failure is o
 	t.true(read(file).endsWith('line 29\n'));
 
 	const missing = await rotlog(['rotate', file, '--on-rotate', path.join(directory, 'no-such-hook')], {stripFinalNewline: true});
-	t.is(missing.exitCode, 1);
-	t.regex(missing.stderr, /^rotlog: --on-rotate '.*no-such-hook' failed for '.*app\.log\.1\.gz': .+$/);
+	// A missing program is refused at start (usage error), rather than failing at each rotation.
+	t.is(missing.exitCode, 2);
+	t.regex(missing.stderr, /^rotlog: invalid --on-rotate '.*no-such-hook': program '.*no-such-hook' not found$/);
 });
 
 test('--tee copies to stdout; when stdout closes, logging goes on', async t => {
