@@ -159,6 +159,10 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 		let scheduled = false;
 		let finished = false;
 		let retry: NodeJS.Timeout | undefined;
+		/** Input is paused until stdout's reader takes the --tee copies. */
+		let teeWaits = false;
+		/** A signal ends the run: once the log is written, the --tee copy is not waited for. */
+		let signalled = false;
 		/** A second SIGTERM/SIGINT while the last lines wait for space: exit without them. */
 		let givingUp = false;
 
@@ -179,7 +183,7 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 			// Exit once the compressions this process started are finished (or failed), then its hooks.
 			void compressor.drain().finally(() => {
 				compressor.close();
-			}).then(async () => Promise.all(hooks)).then(() => {
+			}).then(async () => Promise.all(hooks)).then(async () => tee?.end(signalled)).then(() => {
 				if (error === undefined) {
 					resolve(0);
 				} else {
@@ -236,6 +240,16 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 					// Keep what is not written; read nothing more (the producers wait) until it is.
 					inputs.pause();
 					retry = setTimeout(retryWrite, disk.retryIn(clock()));
+				} else if (tee?.backlogged && !teeWaits) {
+					// stdout's reader lags: read nothing more until it has taken the copies.
+					teeWaits = true;
+					inputs.pause();
+					tee.whenDrained(() => {
+						teeWaits = false;
+						if (retry === undefined && !finished) {
+							inputs.resume();
+						}
+					});
 				}
 			} catch (error) {
 				settle(error);
@@ -245,13 +259,14 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 		const retryWrite = () => {
 			retry = undefined;
 			flush();
-			if (retry === undefined && !finished) {
+			if (retry === undefined && !finished && !teeWaits) {
 				inputs.resume();
 			}
 		};
 
 		// SIGTERM / SIGINT: keep what was read and what waits in the FIFOs, partial lines included; exit 0.
 		const onSignal = () => {
+			signalled = true;
 			if (finished && retry !== undefined) {
 				// The last lines wait for space: a second signal means stop waiting.
 				givingUp = true;

@@ -127,6 +127,53 @@ test('--tee waiting for a slow stdout never keeps other writers waiting for the 
 	t.is(lines.split('\n').filter(line => line.startsWith('other ')).length, 1000);
 });
 
+/** CPU ticks (user + system) a process has used, from /proc. */
+function cpuTicks(pid: number): number {
+	const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+	return Number(fields[11]) + Number(fields[12]);
+}
+
+const withProc = fs.existsSync('/proc/self/stat') ? test : test.skip;
+
+withProc('--tee with a stdout nobody reads waits without spinning, and SIGTERM ends it at once with exit 0', async t => {
+	const directory = await tempDir(t);
+	const file = path.join(directory, 'app.log');
+	const teeing = spawn(process.execPath, [rotlogBin, file, '--tee', '--compress', 'none'], {stdio: ['pipe', 'pipe', 'inherit']});
+	teeing.stdout.pause();
+	t.teardown(() => teeing.kill('SIGKILL'));
+	const exited = new Promise<{code: number | null; at: number}>(resolve => {
+		teeing.on('close', code => {
+			resolve({code, at: Date.now()});
+		});
+	});
+	const input = Array.from({length: 300_000}, (_, n) => `tee ${n}\n`).join('');
+	// What the writer has not read when SIGTERM ends it is refused (EPIPE): that is expected.
+	teeing.stdin.on('error', () => undefined);
+	teeing.stdin.write(input);
+	let size = -1;
+	let still = 0;
+	await poll(() => {
+		const now = read(file).length;
+		still = now > 0 && now === size ? still + 1 : 0;
+		size = now;
+		return still >= 20 && now < input.length;
+	}, 'the teeing writer to wait for its stdout');
+	const before = cpuTicks(teeing.pid!);
+	await new Promise(resolve => {
+		setTimeout(resolve, 1000);
+	});
+	// A writer spinning on its full stdout took about 17% of a core; one that waits takes none.
+	t.true(cpuTicks(teeing.pid!) - before <= 5, `${cpuTicks(teeing.pid!) - before} ticks of CPU in a second of waiting`);
+	const signalled = Date.now();
+	teeing.kill('SIGTERM');
+	const {code, at} = await exited;
+	t.is(code, 0);
+	t.true(at - signalled < 10_000, `exited ${at - signalled} ms after SIGTERM`);
+	// What was read is written, its last partial line ended with a newline: a prefix of the input.
+	const written = read(file);
+	t.true(written.length > 0 && written.endsWith('\n') && input.startsWith(written.slice(0, -1)));
+});
+
 test('--timestamp prefixes each line (iso by default, or unix); FILE stays an argument', async t => {
 	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
