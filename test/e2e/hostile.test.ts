@@ -1,0 +1,179 @@
+// Files planted by another user in a shared (1777) log directory: a FIFO, a regular file or a
+// symbolic link at FILE's name, at the lock file's or at an archive's. rotlog never writes a line
+// into something it did not make or cannot vouch for, never blocks on a FIFO, and says so in one
+// line. Also: the lock file deleted under live writers does not break their mutual exclusion.
+import {execFileSync} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'ava';
+import {kernelLock} from '../../src/log/kernel-lock.js';
+import {linesOf, readLog} from '../helpers/files.js';
+import {numberedLine, numberedLines} from '../helpers/lines.js';
+import {poll} from '../helpers/poll.js';
+import {rotlog} from '../helpers/rotlog.js';
+import {tempDir} from '../helpers/temp.js';
+import {isRoot, needsRoot, runAsNobody, sharedDir} from './users.js';
+
+const rootTest = isRoot ? test : test.skip;
+if (!isRoot) {
+	console.log(`hostile.test.ts: the tests planting files as another user ${needsRoot}`);
+}
+
+async function plantFifo(name: string): Promise<void> {
+	const planted = await runAsNobody('mkfifo', [name]);
+	if (planted.exitCode !== 0) {
+		throw new Error(`mkfifo ${name}: ${planted.stderr}`);
+	}
+}
+
+const refusedFifo = (name: string) => `rotlog: refusing '${name}': it is a FIFO, not a regular file\n`;
+
+rootTest('a FIFO planted at FILE is refused with one line by the writer, rotate and check', async t => {
+	const file = path.join(await sharedDir(t), 'app.log');
+	await plantFifo(file);
+	for (const args of [[file], ['rotate', file], ['check', file, '--max', '1']]) {
+		const result = await rotlog(args, {input: 'secret\n', timeout: 10_000});
+		t.is(result.exitCode, 1, args.join(' '));
+		t.is(result.stderr, refusedFifo(file), args.join(' '));
+	}
+});
+
+rootTest('a FIFO planted at FILE under a running writer: it stops with one line, writing nothing into the pipe', async t => {
+	const file = path.join(await sharedDir(t), 'app.log');
+	const writer = rotlog([file], {stdin: 'pipe'});
+	writer.stdin!.write('before\n');
+	await poll(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8') === 'before\n', 10_000, 'the first line');
+	// Deleted by hand (or by another tool); the attacker is quicker than the writer's next batch.
+	fs.rmSync(file);
+	await plantFifo(file);
+	writer.stdin!.end('secret\n');
+	const result = await writer;
+	t.is(result.exitCode, 1);
+	t.is(result.stderr, refusedFifo(file));
+});
+
+rootTest('a regular file planted at FILE by another user in a sticky directory is refused by root', async t => {
+	const file = path.join(await sharedDir(t), 'app.log');
+	const first = await rotlog([file], {input: 'first\n'});
+	t.is(first.exitCode, 0, first.stderr);
+	fs.rmSync(file);
+	const planted = await runAsNobody('touch', [file]);
+	t.is(planted.exitCode, 0, planted.stderr);
+	for (const args of [[file], ['check', file, '--max', '1']]) {
+		const result = await rotlog(args, {input: 'secret\n', timeout: 10_000});
+		t.is(result.exitCode, 1, args.join(' '));
+		t.regex(result.stderr, /^rotlog: refusing '.*app\.log': it is owned by uid \d+, not by rotlog's user, root, the directory's owner or the lock file's owner\n$/, args.join(' '));
+	}
+
+	t.is(fs.readFileSync(file, 'utf8'), '', 'nothing was written into the planted file');
+});
+
+rootTest('a FIFO planted at the lock file is refused with one line, without blocking', async t => {
+	const file = path.join(await sharedDir(t), 'app.log');
+	await plantFifo(`${file}.lock`);
+	for (const args of [[file], ['check', file, '--max', '1']]) {
+		const result = await rotlog(args, {input: 'x\n', timeout: 10_000});
+		t.is(result.exitCode, 1, args.join(' '));
+		t.is(result.stderr, refusedFifo(`${file}.lock`), args.join(' '));
+	}
+});
+
+rootTest('cat skips a FIFO or a symbolic link planted at an archive name, with one line each', async t => {
+	const directory = await sharedDir(t);
+	const file = path.join(directory, 'app.log');
+	const secret = path.join(directory, 'secret');
+	fs.writeFileSync(secret, 'root only\n', {mode: 0o600});
+	t.is((await rotlog([file, '--compress', 'none'], {input: 'one\n'})).exitCode, 0);
+	t.is((await rotlog(['rotate', file, '--compress', 'none'])).exitCode, 0);
+	t.is((await rotlog([file], {input: 'two\n'})).exitCode, 0);
+	await plantFifo(`${file}.7`);
+	const linked = await runAsNobody('ln', ['-s', secret, `${file}.5`]);
+	t.is(linked.exitCode, 0, linked.stderr);
+	const result = await rotlog(['cat', file], {timeout: 10_000});
+	t.false(result.timedOut, 'cat does not wait on the FIFO');
+	t.is(result.exitCode, 0, result.stderr);
+	t.is(result.stdout, 'one\ntwo\n');
+	t.is(result.stderr, [
+		`rotlog: skipping '${file}.7': it is a FIFO, not a regular file\n`,
+		`rotlog: skipping '${file}.5': it is a symbolic link, not a regular file\n`,
+	].join(''));
+});
+
+test('SIGTERM and SIGINT end a cat that waits for the lock', async t => {
+	const file = path.join(await tempDir(t), 'app.log');
+	t.is((await rotlog([file], {input: 'one\n'})).exitCode, 0);
+	const fd = fs.openSync(`${file}.lock`, 'r+');
+	t.teardown(() => {
+		fs.closeSync(fd);
+	});
+	t.true(kernelLock.tryLock(fd), 'the test holds the lock');
+	for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+		const cat = rotlog(['cat', file], {timeout: 15_000});
+		// cat opens the lock file once its handlers are installed, right before it waits for the lock.
+		const fds = `/proc/${cat.pid!}/fd`;
+		// A descriptor may close between the listing and the look at it.
+		const target = (fd: string) => {
+			try {
+				return fs.readlinkSync(path.join(fds, fd), 'utf8');
+			} catch {
+				return undefined;
+			}
+		};
+
+		await poll(() => fs.readdirSync(fds).some(fd => target(fd) === `${file}.lock`), 10_000, 'cat to open the lock file');
+		const sent = Date.now();
+		cat.kill(signal);
+		const result = await cat;
+		t.false(result.timedOut, `${signal}: cat ended by itself`);
+		t.is(result.exitCode, 0, signal);
+		t.true(Date.now() - sent < 2000, `${signal}: cat ended promptly`);
+	}
+
+	kernelLock.unlock(fd);
+});
+
+// Each step of a rotation is checked against the lock file's identity, but a check and the rename
+// after it are two system calls: a writer descheduled between them (a loaded machine) can still
+// rename at the same time as another writer's rotation, and one archive is then lost. Measured
+// here, with ~80 archives, deleting every 10 ms: before the checks 25 to 46% of the lines were
+// lost; with them none on an idle machine, one archive (~400 lines, 1%) now and then under load.
+test('deleting the lock file over and over under four writers: no line duplicated or out of order, at most a rare archive lost', async t => {
+	const file = path.join(await tempDir(t), 'app.log');
+	const names = ['w1', 'w2', 'w3', 'w4'];
+	const count = 8000;
+	const unlinking = setInterval(() => {
+		fs.rmSync(`${file}.lock`, {force: true});
+	}, 10);
+	const writers = names.map(name => rotlog([file, '--max', '16K', '--keep', '100000', '--compress', 'none'], {input: numberedLines(name, count)}));
+	const results = await Promise.all(writers);
+	clearInterval(unlinking);
+	for (const result of results) {
+		t.is(result.exitCode, 0, result.stderr);
+	}
+
+	const lines = linesOf(readLog(file));
+	const expected = new Map(names.flatMap(name => Array.from({length: count}, (_, seq) => [numberedLine(name, seq), seq] as const)));
+	const last = new Map(names.map(name => [name, -1]));
+	const seen = new Set<string>();
+	const problems: string[] = [];
+	for (const line of lines) {
+		const seq = expected.get(line);
+		const writer = line.split('-')[0]!;
+		if (seq === undefined || seen.has(line) || seq <= last.get(writer)!) {
+			problems.push(line.slice(0, 40));
+		}
+
+		seen.add(line);
+		last.set(writer, seq ?? -1);
+	}
+
+	const lost = names.length * count - seen.size;
+	t.log(`${lost} of ${names.length * count} lines lost`);
+	t.deepEqual(problems.slice(0, 5), [], 'no line torn, duplicated or out of order');
+	t.true(lost <= names.length * count * 0.02, `${lost} lines lost`);
+});
+
+// Keeps the compiled test's imports honest when mkfifo is missing: every test above needs it.
+test.before(() => {
+	execFileSync('mkfifo', ['--version']);
+});
