@@ -107,7 +107,7 @@ export class Appender {
 		} else if (!this.lock.stillGuards()) {
 			// The lock file was deleted or replaced during the hold: another writer may have locked a
 			// new one and written or rotated meanwhile. Take the lock that guards FILE now, sync again.
-			this.lock.regain();
+			this.regain();
 			this.held = undefined;
 		}
 
@@ -128,7 +128,7 @@ export class Appender {
 					// as another writer's, and their renames would overwrite each other's archives: it
 					// is checked before the rotation and each of its steps, and redone under the new lock.
 					if (!this.lock.stillGuards() || !this.tryRotate(state, now)) {
-						this.lock.regain();
+						this.regain();
 						Object.assign(state, this.file.sync());
 					}
 
@@ -188,8 +188,15 @@ export class Appender {
 		this.locked = false;
 		this.held = undefined;
 		this.heldBytes = 0;
+		this.file.unlock();
 		this.lock.release();
 		this.announce();
+	}
+
+	/** The lock file's lock no longer guards FILE: let go of FILE's inode first, then wait for it anew. */
+	private regain(): void {
+		this.file.unlock();
+		this.lock.regain();
 	}
 
 	/** Rotates now if FILE holds anything; true when it did. */
@@ -212,10 +219,11 @@ export class Appender {
 						throw error;
 					}
 
-					this.lock.regain();
+					this.regain();
 				}
 			}
 		} finally {
+			this.file.unlock();
 			this.lock.release();
 			this.announce();
 		}

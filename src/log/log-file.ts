@@ -14,6 +14,8 @@ import fs from 'node:fs';
 import type {FileState} from '../decide/rotation.js';
 import {fsFailure, systemReason, warn} from '../errors.js';
 import {writeFile} from './faults.js';
+import {kernelLock} from './kernel-lock.js';
+import {LockLost} from './lock.js';
 import {checkOwner, createExclusive, giveOwner, openOrCreate, openRegular} from './safe-open.js';
 
 const openFlags = fs.constants.O_RDWR | fs.constants.O_APPEND;
@@ -28,6 +30,8 @@ export class LogFile {
 	private dev = -1;
 	/** FILE's size right after our own last write, which ended with a newline (-1: unknown). */
 	private cleanEnd = -1;
+	/** FILE's inode is locked through this descriptor (`sync`). */
+	private inodeLocked = false;
 	/** FILE is created if missing (writers), or never (maintenance). */
 	private create = true;
 
@@ -61,11 +65,7 @@ export class LogFile {
 	 * a repaired FILE keeps its mtime, so the repair never moves it into a later period.
 	 */
 	sync(): LogFileState {
-		const onDisk = fs.statSync(this.path, {throwIfNoEntry: false});
-		if (!onDisk || onDisk.ino !== this.ino || onDisk.dev !== this.dev) {
-			this.openByName('open', [], false);
-		}
-
+		this.lockInode();
 		const stats = fs.fstatSync(this.fd);
 		const state = {size: stats.size, mtimeMs: stats.mtimeMs, mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid};
 		if (state.size > 0 && state.size !== this.cleanEnd && !this.endsWithNewline(state.size)) {
@@ -74,6 +74,45 @@ export class LogFile {
 		}
 
 		return state;
+	}
+
+	/**
+	 * Under the lock file's lock: locks FILE's inode too (an OFD lock on our descriptor), waiting
+	 * for whoever holds it, then makes sure the descriptor still is FILE (reopening and locking
+	 * again if not). The lock file guards FILE only while nobody deletes it: once it is deleted,
+	 * the next writer makes a new one and locks that while an old holder may still be rotating.
+	 * FILE's inode cannot be swapped that way: whoever rotates holds it from before the renames
+	 * until the new FILE is made, so two rotations never interleave their renames. Released by
+	 * `unlock()`; FILE's inode lock is waited for only while no other is held (no deadlock).
+	 */
+	private lockInode(): void {
+		for (;;) {
+			if (this.fd !== -1 && !this.inodeLocked) {
+				try {
+					kernelLock.waitForLockSync(this.fd);
+				} catch (error) {
+					throw fsFailure('lock', this.path, error);
+				}
+
+				this.inodeLocked = true;
+			}
+
+			const onDisk = fs.statSync(this.path, {throwIfNoEntry: false});
+			if (this.fd !== -1 && onDisk && onDisk.ino === this.ino && onDisk.dev === this.dev) {
+				return;
+			}
+
+			// Renamed away or deleted (or never opened): closing lets go of the old inode's lock.
+			this.openByName('open', [], false);
+		}
+	}
+
+	/** Lets go of FILE's inode lock (`sync`), at the end of the work under the lock. */
+	unlock(): void {
+		if (this.inodeLocked) {
+			kernelLock.unlock(this.fd);
+			this.inodeLocked = false;
+		}
 	}
 
 	/** Writes every byte with O_APPEND, looping on short writes. */
@@ -141,10 +180,12 @@ export class LogFile {
 		const fd = createExclusive(this.path, openFlags, this.mode ?? (previous.mode & 0o777), 'create');
 		if (fd === undefined) {
 			this.openByName('create', [previous.uid]);
+			this.lockNewInode();
 			return;
 		}
 
 		this.adopt(fd, fs.fstatSync(fd));
+		this.lockNewInode();
 		const failure = giveOwner(fd, previous);
 		if (failure !== undefined) {
 			warn(`cannot give '${this.path}' the owner of the file before it: ${systemReason(failure)}`);
@@ -155,11 +196,29 @@ export class LogFile {
 		}
 	}
 
+	/**
+	 * Right after a rotation: the new FILE's inode lock. Somebody who already holds it opened the
+	 * new FILE under a lock file that replaced ours: LockLost, to wait for our turn and sync again.
+	 */
+	private lockNewInode(): void {
+		if (this.fd === -1) {
+			return;
+		}
+
+		if (!kernelLock.tryLock(this.fd)) {
+			throw new LockLost(`'${this.path}' is locked by another writer`);
+		}
+
+		this.inodeLocked = true;
+	}
+
 	close(): void {
 		if (this.fd !== -1) {
 			fs.closeSync(this.fd);
 			this.fd = -1;
 		}
+
+		this.inodeLocked = false;
 	}
 
 	/**

@@ -107,6 +107,7 @@ function maintainLocked(file: LogFile, lock: FileLock, policy: MaintenancePolicy
 	// The lock file deleted or replaced since we took the lock: a writer may hold a new one now, and
 	// two rotations at once would overwrite each other's archives. Start again under that lock.
 	if (!lock.stillGuards()) {
+		file.unlock();
 		lock.regain();
 		return maintainLocked(file, lock, policy, force, now);
 	}
@@ -124,6 +125,7 @@ function maintainLocked(file: LogFile, lock: FileLock, policy: MaintenancePolicy
 			throw error;
 		}
 
+		file.unlock();
 		lock.regain();
 		return [...actions, ...maintainLocked(file, lock, policy, force, now)];
 	}
