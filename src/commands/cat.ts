@@ -12,8 +12,9 @@ import zlib from 'node:zlib';
 import {readNames} from '../log/directory.js';
 import {codecExtensions, extensionOf} from '../decide/extensions.js';
 import {archiveGroups} from '../decide/archives.js';
-import {errnoCode, fsFailure, RuntimeFailure, renderError, systemReason} from '../errors.js';
+import {errnoCode, fsFailure, RuntimeFailure, renderError, systemReason, warn} from '../errors.js';
 import {FileLock} from '../log/lock.js';
+import {kindOf} from '../log/safe-open.js';
 import type {Naming} from '../decide/date-names.js';
 
 export type CatOptions = {
@@ -54,14 +55,22 @@ class Output {
 
 type Opened = {name: string; fd: number; extension: string};
 
-/** Opens the files named, oldest first. Under the lock when we can take it, so no rotation runs between. */
-function underLock<T>(lockPath: string, work: () => T): T {
+/**
+ * Opens the files named, oldest first. Under the lock when we can take it, so no rotation runs
+ * between. The wait for it leaves the event loop free, so SIGINT and SIGTERM end a `cat` stuck
+ * behind a lock holder; undefined then. Nothing done under the lock can block: every open is
+ * O_NONBLOCK (openRead).
+ */
+async function underLock<T>(lockPath: string, stopped: () => boolean, work: () => T): Promise<T | undefined> {
 	let lock: FileLock | undefined;
 	try {
 		// A reader never creates the lock file: with none, no writer has run yet.
 		if (fs.existsSync(lockPath)) {
 			lock = new FileLock(lockPath);
-			lock.acquire();
+			if (!await lock.acquireUnlessStopped(stopped)) {
+				lock.close();
+				return undefined;
+			}
 		}
 	} catch {
 		// A reader that cannot take the lock (read-only lock file) reads without it.
@@ -76,16 +85,37 @@ function underLock<T>(lockPath: string, work: () => T): T {
 	}
 }
 
+/**
+ * Opens a file of the log to read: never through a symbolic link, never waiting on a FIFO (a
+ * planted one would hold `cat`, and the writers' lock with it, until someone opened it for
+ * writing). Anything but a regular file is skipped with one line. Undefined when missing or skipped.
+ */
 function openRead(file: string): number | undefined {
+	let fd: number;
 	try {
-		return fs.openSync(file, fs.constants.O_RDONLY);
+		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
 	} catch (error) {
 		if (errnoCode(error) === 'ENOENT') {
 			return undefined;
 		}
 
+		// O_NOFOLLOW: the last component is a symbolic link.
+		if (errnoCode(error) === 'ELOOP') {
+			warn(`skipping '${file}': it is a symbolic link, not a regular file`);
+			return undefined;
+		}
+
 		throw fsFailure('open', file, error);
 	}
+
+	const stats = fs.fstatSync(fd);
+	if (!stats.isFile()) {
+		fs.closeSync(fd);
+		warn(`skipping '${file}': it is ${kindOf(stats)}, not a regular file`);
+		return undefined;
+	}
+
+	return fd;
 }
 
 /**
@@ -236,8 +266,8 @@ function identity(stats: {dev: number; ino: number}): string {
  * compressed one when it is newer than where the old file went (a compression makes a new
  * inode of a file already read).
  */
-function successors(file: string, lockPath: string, naming: Naming | undefined, seen: Seen, old: Current | undefined): {between: Opened[]; next: Current | undefined} {
-	return underLock(lockPath, () => {
+async function successors(file: string, lockPath: string, naming: Naming | undefined, seen: Seen, old: Current | undefined, stopped: () => boolean) {
+	return underLock(lockPath, stopped, () => {
 		const archives = archivesOldestFirst(file, naming).map(archive => ({...archive, stats: fs.statSync(archive.name, {throwIfNoEntry: false})}));
 		const found = archives.find(archive => old && archive.stats && identity(archive.stats) === identity(old))?.index ?? 0;
 		const fresh = archives.filter(archive => archive.stats && !seen.has(identity(archive.stats))
@@ -271,11 +301,12 @@ export async function runCat(options: CatOptions): Promise<number> {
 	try {
 		// One consistent snapshot: no rotation runs while the descriptors are opened.
 		const seen: Seen = new Set();
-		const {archives, head} = underLock(options.lockPath, () => {
+		const snapshot = await underLock(options.lockPath, () => stopped, () => {
 			const opened = openAll(archivesOldestFirst(options.file, options.naming), seen);
 			const fd = openRead(options.file);
 			return {archives: opened, head: fd === undefined ? undefined : current(options.file, fd, seen)};
 		});
+		const {archives, head} = snapshot ?? {archives: [], head: undefined};
 		let following = head;
 		try {
 			for (const [position, archive] of archives.entries()) {
@@ -322,7 +353,12 @@ export async function runCat(options: CatOptions): Promise<number> {
 				}
 
 				const old = following;
-				const {between, next} = successors(options.file, options.lockPath, options.naming, seen, old);
+				const found = await successors(options.file, options.lockPath, options.naming, seen, old, () => stopped);
+				if (found === undefined) {
+					break;
+				}
+
+				const {between, next} = found;
 				if (old) {
 					fs.closeSync(old.fd);
 				}

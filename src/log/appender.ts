@@ -7,9 +7,10 @@ import type {ArchiveOptions} from '../decide/archives.js';
 import {PeriodTracker} from '../decide/period.js';
 import {nextStep, rotationDue, type RotationRules} from '../decide/rotation.js';
 import {errnoCode, renderError, warn} from '../errors.js';
-import {FileLock} from './lock.js';
+import {FileLock, LockLost} from './lock.js';
 import {LogFile, type LogFileState} from './log-file.js';
 import {rotateLog} from './rotate.js';
+import {RefusedFile} from './safe-open.js';
 
 export type AppenderOptions = ArchiveOptions & {
 	file: string;
@@ -70,9 +71,9 @@ export class Appender {
 	constructor(private readonly options: AppenderOptions) {
 		this.clock = options.clock ?? Date.now;
 		// FILE first, so that a missing directory or an unwritable FILE is reported by its name.
-		this.file = new LogFile(options.file, options.mode);
+		this.file = new LogFile(options.file, options.mode, options.lockPath);
 		this.file.open();
-		this.lock = new FileLock(options.lockPath, options.mode);
+		this.lock = new FileLock(options.lockPath, options.mode, options.file);
 		// The compression queue in this process may want the lock between appends: a hold ends then.
 		this.lock.allowHolds(() => {
 			this.release();
@@ -103,6 +104,11 @@ export class Appender {
 		if (!holding) {
 			this.lock.acquire();
 			this.locked = true;
+		} else if (!this.lock.stillGuards()) {
+			// The lock file was deleted or replaced during the hold: another writer may have locked a
+			// new one and written or rotated meanwhile. Take the lock that guards FILE now, sync again.
+			this.regain();
+			this.held = undefined;
 		}
 
 		let rest = lines;
@@ -118,7 +124,14 @@ export class Appender {
 			while (rest.length > 0) {
 				const step = nextStep(state, this.rulesAt(now), rest);
 				if (step.kind === 'rotate') {
-					this.tryRotate(state, now);
+					// A rotation done under a lock that no longer guards FILE could run at the same time
+					// as another writer's, and their renames would overwrite each other's archives: it
+					// is checked before the rotation and each of its steps, and redone under the new lock.
+					if (!this.lock.stillGuards() || !this.tryRotate(state, now)) {
+						this.regain();
+						Object.assign(state, this.file.sync());
+					}
+
 					continue;
 				}
 
@@ -175,8 +188,15 @@ export class Appender {
 		this.locked = false;
 		this.held = undefined;
 		this.heldBytes = 0;
+		this.file.unlock();
 		this.lock.release();
 		this.announce();
+	}
+
+	/** The lock file's lock no longer guards FILE: let go of FILE's inode first, then wait for it anew. */
+	private regain(): void {
+		this.file.unlock();
+		this.lock.regain();
 	}
 
 	/** Rotates now if FILE holds anything; true when it did. */
@@ -184,15 +204,26 @@ export class Appender {
 		this.release();
 		this.lock.acquire();
 		try {
-			const state = this.file.sync();
-			const now = this.clock();
-			if (rotationDue(state, {}, now, true) === undefined) {
-				return false;
-			}
+			for (;;) {
+				const state = this.file.sync();
+				const now = this.clock();
+				if (rotationDue(state, {}, now, true) === undefined) {
+					return false;
+				}
 
-			this.rotateLocked(state, now);
-			return true;
+				try {
+					this.rotateLocked(state, now);
+					return true;
+				} catch (error) {
+					if (!(error instanceof LockLost)) {
+						throw error;
+					}
+
+					this.regain();
+				}
+			}
 		} finally {
+			this.file.unlock();
 			this.lock.release();
 			this.announce();
 		}
@@ -240,8 +271,9 @@ export class Appender {
 	 * Under the lock: rotates, leaving `state` that of the new FILE. If the rotation fails (a
 	 * rename is refused, the directory is full), FILE keeps growing past --max rather than losing
 	 * a line: said once, retried after a while.
+	 * False, with nothing reported, when the lock turned out not to guard FILE any more (LockLost).
 	 */
-	private tryRotate(state: LogFileState, now: number): void {
+	private tryRotate(state: LogFileState, now: number): boolean {
 		try {
 			this.rotateLocked(state, now);
 			if (this.rotationFailedAt !== undefined) {
@@ -249,6 +281,15 @@ export class Appender {
 				warn(`rotating '${this.options.file}' works again`);
 			}
 		} catch (error) {
+			// Something planted at FILE's name: no FILE to write to, so no writing on.
+			if (error instanceof RefusedFile) {
+				throw error;
+			}
+
+			if (error instanceof LockLost) {
+				return false;
+			}
+
 			if (this.rotationFailedAt === undefined) {
 				warn(`${renderError(error).replace(/^rotlog: /, '')}; writing on past --max until a rotation succeeds`);
 			}
@@ -260,6 +301,7 @@ export class Appender {
 
 		// Whatever FILE is now takes lines of the present period.
 		state.mtimeMs = now;
+		return true;
 	}
 
 	/**
@@ -286,7 +328,9 @@ export class Appender {
 
 	/** Under the lock: FILE becomes an archive and a new FILE is made (rotate.ts). */
 	private rotateLocked(state: LogFileState, now: number): void {
-		const {archive} = rotateLog(this.file, state, this.options, now);
+		const {archive} = rotateLog(this.file, state, {...this.options, beforeStep: () => {
+			this.lock.check();
+		}}, now);
 		state.size = 0;
 		this.rotated.push(archive);
 		if (archive !== undefined) {

@@ -1,12 +1,20 @@
 // The kernel lock on the lock file, and nothing else. On Linux an open-file-description fcntl
 // lock (F_OFD_SETLKW): it belongs to this open file, conflicts even with other descriptors of the
 // same process, and is released by the kernel when the process dies, SIGKILL included.
+//
+// The lock file is opened like FILE (safe-open.ts): never through a symbolic link, never blocking
+// on a FIFO, only if it is a regular file, and created with O_EXCL. One rotlog creates takes the
+// owner, group and permission bits of FILE (the file it guards), so that every user who may write
+// FILE may take the lock, and nobody else may: with FILE 0600, a lock file open to all would let
+// anyone stall every writer by holding it.
 import fs from 'node:fs';
 import path from 'node:path';
+import {setTimeout as delay} from 'node:timers/promises';
 import {kernelLock} from './kernel-lock.js';
-import {errnoCode, fsFailure} from '../errors.js';
+import {errnoCode, fsFailure, systemReason, warn} from '../errors.js';
+import {createExclusive, giveOwner, openRegular} from './safe-open.js';
 
-const openFlags = fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
+const openFlags = fs.constants.O_RDWR;
 
 /**
  * Holds kept between operations in this process (a writer keeps the lock to the end of its
@@ -17,11 +25,19 @@ const openFlags = fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_NO
  */
 const holds = new Map<string, {owner: FileLock; letGo: () => void}>();
 
+/** Thrown under a lock that no longer guards its path (`FileLock.check`): the work stops, to be redone under `regain()`. */
+export class LockLost extends Error {}
+
 export class FileLock {
 	private fd: number;
 	private held = false;
 
-	constructor(readonly path: string, private readonly mode = 0o666) {
+	/**
+	 * `mode`: the permission bits of a new lock file when there is no `model` to take them from
+	 * [0o666, before the umask]. `model`: the file whose owner, group and permission bits a new
+	 * lock file takes (FILE); when it is missing, the owner and group are its directory's.
+	 */
+	constructor(readonly path: string, private readonly mode: number | undefined = undefined, private readonly model?: string) {
 		this.fd = this.open();
 	}
 
@@ -77,11 +93,50 @@ export class FileLock {
 		}
 	}
 
-	/** With our lock taken: true if it is on the file at `path`, else drops it and opens that file. */
-	private guardsPath(): boolean {
+	/**
+	 * Waits for the lock without blocking the event loop, so that signal handlers run meanwhile:
+	 * a kernel wait (F_OFD_SETLKW) cannot be cancelled, on the main thread or on the thread pool,
+	 * so this polls instead. False when `stopped()` turned true before the lock was taken.
+	 */
+	async acquireUnlessStopped(stopped: () => boolean): Promise<boolean> {
+		for (let wait = 1; !stopped(); wait = Math.min(wait * 2, 50)) {
+			if (this.tryAcquire()) {
+				return true;
+			}
+
+			await delay(wait);
+		}
+
+		return false;
+	}
+
+	/**
+	 * With the lock held: is it still on the file at `path`? A lock file deleted or replaced (by a
+	 * person: rotlog never removes it) lets the next writer create and lock a new one while we
+	 * hold the old: asked before each write and each rotation, two system calls.
+	 */
+	stillGuards(): boolean {
 		const onDisk = fs.statSync(this.path, {throwIfNoEntry: false});
 		const held = fs.fstatSync(this.fd);
-		if (onDisk && onDisk.ino === held.ino && onDisk.dev === held.dev) {
+		return onDisk !== undefined && onDisk.ino === held.ino && onDisk.dev === held.dev;
+	}
+
+	/** Throws LockLost unless the lock still guards its path (`stillGuards`): a step of a rotation. */
+	check(): void {
+		if (!this.stillGuards()) {
+			throw new LockLost(`the lock file '${this.path}' was deleted or replaced`);
+		}
+	}
+
+	/** The lock no longer guards its path (`stillGuards`): let go, and wait for the file there now. */
+	regain(): void {
+		this.release();
+		this.acquire();
+	}
+
+	/** With our lock taken: true if it is on the file at `path`, else drops it and opens that file. */
+	private guardsPath(): boolean {
+		if (this.stillGuards()) {
 			this.held = true;
 			return true;
 		}
@@ -108,12 +163,51 @@ export class FileLock {
 		fs.closeSync(this.fd);
 	}
 
+	/** Opens the lock file, creating it when missing, never through anything planted at its name. */
 	private open(): number {
-		try {
-			return fs.openSync(this.path, openFlags, this.mode);
-		} catch (error) {
-			throw fsFailure('open lock file', this.path, error);
+		for (let attempt = 0; attempt < 100; attempt++) {
+			const existing = openRegular(this.path, openFlags, 'open lock file', true);
+			if (existing !== undefined) {
+				return existing.fd;
+			}
+
+			const fd = this.create();
+			if (fd !== undefined) {
+				return fd;
+			}
 		}
+
+		throw fsFailure('open lock file', this.path, new Error('it keeps being created and removed'));
+	}
+
+	/**
+	 * A new lock file with the owner, group and bits of `model` (see the constructor); undefined
+	 * when something is there already. Its owner is the one the owner rule trusts with FILE
+	 * (safe-open.ts): in a shared directory, whoever made the log first owns it.
+	 */
+	private create(): number | undefined {
+		const found = this.model === undefined ? undefined : fs.lstatSync(this.model, {throwIfNoEntry: false});
+		const model = found?.isFile() ? found : undefined;
+		// Never wider than FILE: a lock file anyone can open lets anyone stall the writers.
+		const bits = model ? model.mode & 0o666 : this.mode ?? 0o666;
+		const fd = createExclusive(this.path, openFlags, bits, 'open lock file');
+		if (fd === undefined) {
+			return undefined;
+		}
+
+		const from = model ?? fs.statSync(path.dirname(this.path));
+
+		const failure = giveOwner(fd, from);
+		if (failure !== undefined) {
+			warn(`cannot give '${this.path}' the owner of '${this.model ?? path.dirname(this.path)}': ${systemReason(failure)}`);
+		}
+
+		// FILE's bits exactly, as the umask may have narrowed them; without FILE, the umask applies.
+		if (model) {
+			fs.fchmodSync(fd, bits);
+		}
+
+		return fd;
 	}
 }
 
@@ -125,7 +219,7 @@ export class FileLock {
 export function isLockHeld(path: string): boolean | undefined {
 	let fd: number;
 	try {
-		fd = fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
+		fd = fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
 	} catch (error) {
 		if (errnoCode(error) === 'ENOENT') {
 			return undefined;

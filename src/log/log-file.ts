@@ -6,17 +6,23 @@
 //   - repair: end a line that a killed writer left unfinished, so that no two lines merge and no
 //     archive ends mid-line;
 //   - write whole lines, and cut FILE back after a failed write so that no part of a line stays;
-//   - create the FILE a rotation leaves behind, with the mode of the one before it.
+//   - create the FILE a rotation leaves behind, with the mode, owner and group of the one before.
+// What is at FILE's name is not taken on trust (safe-open.ts): FILE is created with O_EXCL, and
+// an existing FILE must be a regular file (a planted FIFO would take every line, and could block
+// a writer holding the lock), owned by someone the owner rule trusts.
 import fs from 'node:fs';
 import type {FileState} from '../decide/rotation.js';
-import {fsFailure} from '../errors.js';
+import {fsFailure, systemReason, warn} from '../errors.js';
 import {writeFile} from './faults.js';
+import {kernelLock} from './kernel-lock.js';
+import {LockLost} from './lock.js';
+import {checkOwner, createExclusive, giveOwner, openOrCreate, openRegular} from './safe-open.js';
 
-const openFlags = fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_NOFOLLOW;
+const openFlags = fs.constants.O_RDWR | fs.constants.O_APPEND;
 const newline = Buffer.from('\n');
 
-/** FILE's state under the lock, with its permission bits. */
-export type LogFileState = FileState & {mode: number};
+/** FILE's state under the lock, with its permission bits and owner (uid and gid -1: no FILE). */
+export type LogFileState = FileState & {mode: number; uid: number; gid: number};
 
 export class LogFile {
 	private fd = -1;
@@ -24,31 +30,28 @@ export class LogFile {
 	private dev = -1;
 	/** FILE's size right after our own last write, which ended with a newline (-1: unknown). */
 	private cleanEnd = -1;
-	/** O_CREAT when FILE is created if missing (writers), 0 when it never is (maintenance). */
-	private create = fs.constants.O_CREAT;
+	/** FILE's inode is locked through this descriptor (`sync`). */
+	private inodeLocked = false;
+	/** FILE is created if missing (writers), or never (maintenance). */
+	private create = true;
 
-	/** `mode`: --mode, for a FILE rotlog creates (before the umask); undefined: 0666, or after a rotation the mode of the FILE before. */
-	constructor(readonly path: string, private readonly mode: number | undefined) {}
+	/**
+	 * `mode`: --mode, for a FILE rotlog creates (before the umask); undefined: 0666, or after a
+	 * rotation the mode of the FILE before. `lockPath`: the lock file, whose owner the owner rule
+	 * trusts.
+	 */
+	constructor(readonly path: string, private readonly mode: number | undefined, private readonly lockPath?: string) {}
 
 	/** Opens FILE by name, creating it when missing. */
 	open(): void {
-		this.create = fs.constants.O_CREAT;
-		this.openByName('open', this.create);
+		this.create = true;
+		this.openByName('open');
 	}
 
 	/** Opens FILE by name if it exists; false when it does not (nothing is created). */
 	openExisting(): boolean {
-		this.create = 0;
-		try {
-			this.openByName('open', this.create);
-			return true;
-		} catch (error) {
-			if (error instanceof Error && (error.cause as {code?: string} | undefined)?.code === 'ENOENT') {
-				return false;
-			}
-
-			throw error;
-		}
+		this.create = false;
+		return this.openByName('open');
 	}
 
 	get isOpen(): boolean {
@@ -62,19 +65,54 @@ export class LogFile {
 	 * a repaired FILE keeps its mtime, so the repair never moves it into a later period.
 	 */
 	sync(): LogFileState {
-		const onDisk = fs.statSync(this.path, {throwIfNoEntry: false});
-		if (!onDisk || onDisk.ino !== this.ino || onDisk.dev !== this.dev) {
-			this.openByName('open', this.create);
-		}
-
+		this.lockInode();
 		const stats = fs.fstatSync(this.fd);
-		const state = {size: stats.size, mtimeMs: stats.mtimeMs, mode: stats.mode & 0o7777};
+		const state = {size: stats.size, mtimeMs: stats.mtimeMs, mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid};
 		if (state.size > 0 && state.size !== this.cleanEnd && !this.endsWithNewline(state.size)) {
 			this.repairTail(stats);
 			state.size += 1;
 		}
 
 		return state;
+	}
+
+	/**
+	 * Under the lock file's lock: locks FILE's inode too (an OFD lock on our descriptor), waiting
+	 * for whoever holds it, then makes sure the descriptor still is FILE (reopening and locking
+	 * again if not). The lock file guards FILE only while nobody deletes it: once it is deleted,
+	 * the next writer makes a new one and locks that while an old holder may still be rotating.
+	 * FILE's inode cannot be swapped that way: whoever rotates holds it from before the renames
+	 * until the new FILE is made, so two rotations never interleave their renames. Released by
+	 * `unlock()`; FILE's inode lock is waited for only while no other is held (no deadlock).
+	 */
+	private lockInode(): void {
+		for (;;) {
+			if (this.fd !== -1 && !this.inodeLocked) {
+				try {
+					kernelLock.waitForLockSync(this.fd);
+				} catch (error) {
+					throw fsFailure('lock', this.path, error);
+				}
+
+				this.inodeLocked = true;
+			}
+
+			const onDisk = fs.statSync(this.path, {throwIfNoEntry: false});
+			if (this.fd !== -1 && onDisk && onDisk.ino === this.ino && onDisk.dev === this.dev) {
+				return;
+			}
+
+			// Renamed away or deleted (or never opened): closing lets go of the old inode's lock.
+			this.openByName('open', [], false);
+		}
+	}
+
+	/** Lets go of FILE's inode lock (`sync`), at the end of the work under the lock. */
+	unlock(): void {
+		if (this.inodeLocked) {
+			kernelLock.unlock(this.fd);
+			this.inodeLocked = false;
+		}
 	}
 
 	/** Writes every byte with O_APPEND, looping on short writes. */
@@ -127,21 +165,51 @@ export class LogFile {
 
 	/**
 	 * Under the lock, right after a rotation renamed FILE away: a new FILE, so that writers and
-	 * readers (`tail -F`, `rotlog cat -f`) find it at once. Without --mode it takes the mode bits
-	 * of the FILE before it, as logrotate's `create` does, so that a log made private (chmod 0640)
-	 * stays private.
+	 * readers (`tail -F`, `rotlog cat -f`) find it at once. It takes the owner and group of the
+	 * FILE before it (when rotlog may give it away: as root, or as its owner), so that a service
+	 * writing its log as itself can go on writing after root's `rotlog rotate`; and, without
+	 * --mode, its mode bits, as logrotate's `create` does, so that a log made private (chmod
+	 * 0640) stays private.
+	 *
+	 * Created with O_EXCL: if something is at FILE's name already (another writer's FILE, made
+	 * when it started, or something planted), it is opened and checked like any existing FILE,
+	 * and left as it is.
 	 */
 	recreate(previous: LogFileState): void {
-		this.openByName('create', fs.constants.O_CREAT);
-		if (this.mode !== undefined) {
+		this.close();
+		const fd = createExclusive(this.path, openFlags, this.mode ?? (previous.mode & 0o777), 'create');
+		if (fd === undefined) {
+			this.openByName('create', [previous.uid]);
+			this.lockNewInode();
 			return;
 		}
 
-		// Only while it is still empty: a FILE someone else made in between is left as it is.
-		const stats = fs.fstatSync(this.fd);
-		if (stats.size === 0 && (stats.mode & 0o7777) !== previous.mode) {
-			fs.fchmodSync(this.fd, previous.mode);
+		this.adopt(fd, fs.fstatSync(fd));
+		this.lockNewInode();
+		const failure = giveOwner(fd, previous);
+		if (failure !== undefined) {
+			warn(`cannot give '${this.path}' the owner of the file before it: ${systemReason(failure)}`);
 		}
+
+		if (this.mode === undefined && (fs.fstatSync(fd).mode & 0o7777) !== previous.mode) {
+			fs.fchmodSync(fd, previous.mode);
+		}
+	}
+
+	/**
+	 * Right after a rotation: the new FILE's inode lock. Somebody who already holds it opened the
+	 * new FILE under a lock file that replaced ours: LockLost, to wait for our turn and sync again.
+	 */
+	private lockNewInode(): void {
+		if (this.fd === -1) {
+			return;
+		}
+
+		if (!kernelLock.tryLock(this.fd)) {
+			throw new LockLost(`'${this.path}' is locked by another writer`);
+		}
+
+		this.inodeLocked = true;
 	}
 
 	close(): void {
@@ -149,20 +217,67 @@ export class LogFile {
 			fs.closeSync(this.fd);
 			this.fd = -1;
 		}
+
+		this.inodeLocked = false;
 	}
 
-	private openByName(verb: string, create: number): void {
+	/**
+	 * Opens FILE by name: an existing FILE when it is a regular file whose owner the owner rule
+	 * trusts (`owners`: more owners to trust), else a new one when `create`. False when FILE is
+	 * missing and not created (an error unless `missingOk`).
+	 */
+	private openByName(verb: string, owners: readonly number[] = [], missingOk = true): boolean {
 		this.close();
-		try {
-			this.fd = fs.openSync(this.path, openFlags | create, this.mode ?? 0o666);
-		} catch (error) {
-			throw fsFailure(verb, this.path, error);
+		if (!this.create) {
+			const existing = openRegular(this.path, openFlags, verb, missingOk);
+			if (existing === undefined) {
+				return false;
+			}
+
+			this.checked(existing.fd, existing.stats, owners);
+			return true;
 		}
 
-		const stats = fs.fstatSync(this.fd);
+		const opened = openOrCreate(this.path, openFlags, this.mode ?? 0o666, verb);
+		if (!opened.created) {
+			this.checked(opened.fd, opened.stats, owners);
+			return true;
+		}
+
+		this.adopt(opened.fd, opened.stats);
+		return true;
+	}
+
+	/** Takes an existing FILE's descriptor once the owner rule accepts it. */
+	private checked(fd: number, stats: fs.Stats, owners: readonly number[]): void {
+		try {
+			checkOwner(this.path, stats, () => [...owners, this.logOwner(stats)]);
+		} catch (error) {
+			fs.closeSync(fd);
+			throw error;
+		}
+
+		this.adopt(fd, stats);
+	}
+
+	private adopt(fd: number, stats: fs.Stats): void {
+		this.fd = fd;
 		this.ino = stats.ino;
 		this.dev = stats.dev;
 		this.cleanEnd = -1;
+	}
+
+	/**
+	 * The log's owner, whom the owner rule trusts: the lock file's, since rotlog makes it with
+	 * FILE's owner; before there is a lock file, FILE's own (whoever made the log first owns it).
+	 */
+	private logOwner(stats: fs.Stats): number | undefined {
+		if (this.lockPath === undefined) {
+			return undefined;
+		}
+
+		const lock = fs.lstatSync(this.lockPath, {throwIfNoEntry: false});
+		return lock === undefined ? stats.uid : lock.uid;
 	}
 
 	private endsWithNewline(size: number): boolean {

@@ -18,9 +18,9 @@ import {findArchives} from '../decide/numbered-names.js';
 import {rotationDue, type RotationReason} from '../decide/rotation.js';
 import {errnoCode, fsFailure} from '../errors.js';
 import {readNames} from './directory.js';
-import {FileLock} from './lock.js';
-import {LogFile} from './log-file.js';
-import {applyRetention, retentionPlan, rotateLog, rotationPlan, type RotationOptions} from './rotate.js';
+import {FileLock, LockLost} from './lock.js';
+import {LogFile, type LogFileState} from './log-file.js';
+import {applyRetention, retentionPlan, rotateLog, rotationPlan, type Rotated, type RotationOptions} from './rotate.js';
 
 export type MaintenancePolicy = RotationOptions & {
 	lockPath: string;
@@ -89,15 +89,30 @@ export function maintain(policy: MaintenancePolicy, force: boolean, now?: number
 		return [];
 	}
 
-	const lock = new FileLock(policy.lockPath, policy.mode);
-	const file = new LogFile(policy.file, policy.mode);
+	const lock = new FileLock(policy.lockPath, policy.mode, lockModel(policy));
+	const file = new LogFile(policy.file, policy.mode, policy.lockPath);
 	try {
 		lock.acquire();
-		return maintainLocked(file, policy, force, now ?? Date.now());
+		return maintainLocked(file, lock, policy, force, now ?? Date.now());
 	} finally {
 		file.close();
 		lock.close();
 	}
+}
+
+/**
+ * The file a lock file made here takes its owner and bits from: FILE, or when it is missing its
+ * newest numbered archive (FILE renamed away, the writers gone): a cron job run by root must not
+ * leave a lock file that the log's own user cannot open.
+ */
+function lockModel(policy: MaintenancePolicy): string {
+	if (fs.existsSync(policy.file)) {
+		return policy.file;
+	}
+
+	const base = path.basename(policy.file);
+	const newest = findArchives(base, readNames(path.dirname(policy.file), {missingOk: true})).sort((a, b) => a.index - b.index)[0];
+	return newest === undefined ? policy.file : path.join(path.dirname(policy.file), newest.name);
 }
 
 function hasArchives(policy: MaintenancePolicy): boolean {
@@ -106,10 +121,10 @@ function hasArchives(policy: MaintenancePolicy): boolean {
 	return findArchives(base, names).length > 0 || archiveGroups(base, policy, names).length > 0;
 }
 
-function maintainLocked(file: LogFile, policy: MaintenancePolicy, force: boolean, now: number): MaintenanceAction[] {
+function maintainLocked(file: LogFile, lock: FileLock, policy: MaintenancePolicy, force: boolean, now: number): MaintenanceAction[] {
 	const removed = (archives: string[]): MaintenanceAction[] => archives.map(archive => ({kind: 'removed', file: policy.file, archive}));
 	// 1. repair. A missing FILE is not created: it is empty, and nothing is due.
-	const state = file.openExisting() ? file.sync() : {size: 0, mtimeMs: 0, mode: 0};
+	const state: LogFileState = file.openExisting() ? file.sync() : {size: 0, mtimeMs: 0, mode: 0, uid: -1, gid: -1};
 
 	// 2. decide.
 	const reason = rotationDue(state, policy, now, force);
@@ -118,10 +133,33 @@ function maintainLocked(file: LogFile, policy: MaintenancePolicy, force: boolean
 		return removed(applyRetention(policy.file, policy.keep, policy, now));
 	}
 
+	// The lock file deleted or replaced since we took the lock: a writer may hold a new one now, and
+	// two rotations at once would overwrite each other's archives. Start again under that lock.
+	if (!lock.stillGuards()) {
+		file.unlock();
+		lock.regain();
+		return maintainLocked(file, lock, policy, force, now);
+	}
+
 	// 3. rotate (and 4. retain). The archive that the rotation would push past --keep is removed
 	// first, so that --verbose names every deletion.
 	const actions = policy.keep > 0 ? removed(applyRetention(policy.file, policy.keep - 1, policy, now)) : [];
-	const {archive, deleted} = rotateLog(file, state, policy, now);
+	let rotated: Rotated;
+	try {
+		rotated = rotateLog(file, state, {...policy, beforeStep: () => {
+			lock.check();
+		}}, now);
+	} catch (error) {
+		if (!(error instanceof LockLost)) {
+			throw error;
+		}
+
+		file.unlock();
+		lock.regain();
+		return [...actions, ...maintainLocked(file, lock, policy, force, now)];
+	}
+
+	const {archive, deleted} = rotated;
 	return [...actions, {kind: 'rotated', file: policy.file, archive, reason, size: state.size}, ...removed(deleted)];
 }
 

@@ -18,6 +18,11 @@ export type RotationOptions = ArchiveOptions & {
 	file: string;
 	/** Archives kept after the rotation. */
 	keep: number;
+	/**
+	 * Called before each rename or unlink of the rotation; may throw to stop it there (a lock
+	 * that no longer guards FILE: lock.ts stillGuards). The next rotation's plan completes it.
+	 */
+	beforeStep?: (() => void) | undefined;
 };
 
 export type Rotated = {
@@ -58,6 +63,7 @@ function rotateAndPrune(options: RotationOptions, now: number): Rotated {
 	// with retention's, so that --verbose names every deletion.
 	const unlinked: string[] = [];
 	for (const step of plan) {
+		options.beforeStep?.();
 		apply(directory, step);
 		stepDone('rotate');
 		if (step.op === 'rename' && step.from === base) {
