@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import type Yargs from 'yargs/yargs';
 import {RuntimeFailure, UsageError} from '../errors.js';
+import type {ListenAddress} from '../input/address.js';
 import {commandOptions} from './options.js';
 import {archiveOptions, maintenanceJobs, nonEmptyFile, policyOf, recordedValues, writerValues} from './policies.js';
 import {recordOf, withRecord} from './policy-text.js';
@@ -35,9 +36,29 @@ function usageText(text: string, argv: readonly string[]): string {
 	return line.replace(/^unknown arguments?: (.*)$/, (_, names: string) => `unknown argument: ${names.split(', ').map(asTyped).join(', ')}`);
 }
 
+/** The socket options make sense only with --listen; named, so that none is silently ignored. */
+function listenValues(args: {listen?: ListenAddress[] | undefined; syslog?: boolean | undefined; 'socket-mode'?: number | undefined; 'max-record'?: number | undefined}) {
+	const listen = args.listen ?? [];
+	for (const option of ['syslog', 'socket-mode', 'max-record'] as const) {
+		if (args[option] !== undefined && listen.length === 0) {
+			throw new UsageError(`invalid --${option}: needs --listen`);
+		}
+	}
+
+	if (args['socket-mode'] !== undefined && !listen.some(address => address.kind === 'unix')) {
+		throw new UsageError('invalid --socket-mode: needs --listen unix:PATH');
+	}
+
+	return {listen, syslog: args.syslog, socketMode: args['socket-mode'], maxRecord: args['max-record']};
+}
+
 /** The parser; the chosen command's work is handed to `schedule` rather than run inside yargs. */
 export function buildParser(argv: readonly string[], schedule: (task: Task) => void) {
-	const parser = yargs([...argv]);
+	// `rotlog exec FILE [options] -- CMD [ARG...]`: CMD and its arguments are the child's, word for
+	// word, so yargs never sees them (it would read their options and turn '007' into 7).
+	const dashes = argv[0] === 'exec' ? argv.indexOf('--') : -1;
+	const childArgv = dashes === -1 ? undefined : argv.slice(dashes + 1);
+	const parser = yargs(dashes === -1 ? [...argv] : argv.slice(0, dashes));
 	return parser
 		.scriptName('rotlog')
 		.command(
@@ -59,7 +80,28 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				const policy = policyOf(file, values);
 				schedule(async () => {
 					const {runWrite} = await import('../commands/write.js');
-					return runWrite({...policy, record: recordOf(values, policy.lockPath), fifos: args.fifo, stdin: args.stdin, tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full']});
+					return runWrite({...policy, record: recordOf(values, policy.lockPath), fifos: args.fifo, stdin: args.stdin, tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full'], ...listenValues(args), tag: args.tag});
+				});
+			},
+		)
+		.command(
+			'exec <file>',
+			'Run CMD (after --, no shell) and append its stdout and stderr to FILE as whole lines; exit with its status',
+			command => command
+				.positional('file', {type: 'string', describe: 'The log file'})
+				.usage('rotlog exec FILE [options] -- CMD [ARG...]')
+				.options(commandOptions.exec),
+			args => {
+				const file = nonEmptyFile(args.file);
+				if (childArgv === undefined || childArgv.length === 0 || childArgv[0] === '') {
+					throw new UsageError('exec needs a command after --: rotlog exec FILE [options] -- CMD [ARG...]');
+				}
+
+				const values = writerValues(file, args);
+				const policy = policyOf(file, values);
+				schedule(async () => {
+					const {runExec} = await import('../commands/exec.js');
+					return runExec({...policy, record: recordOf(values, policy.lockPath), tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full'], tag: args.tag}, childArgv);
 				});
 			},
 		)
