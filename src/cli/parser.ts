@@ -85,10 +85,12 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 			},
 		)
 		.command(
-			'exec <file>',
+			// [command..] only catches a CMD given without `--`, to say what is missing.
+			'exec <file> [command..]',
 			'Run CMD (after --, no shell) and append its stdout and stderr to FILE as whole lines; exit with its status',
 			command => command
 				.positional('file', {type: 'string', describe: 'The log file'})
+				.positional('command', {type: 'string', array: true, describe: 'CMD [ARG...], after --'})
 				.usage('rotlog exec FILE [options] -- CMD [ARG...]')
 				.options(commandOptions.exec),
 			args => {
