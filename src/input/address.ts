@@ -34,8 +34,8 @@ export function parseListenAddress(value: string): ListenAddress {
 		}
 
 		case 'unixgram': {
-			// Node's net and dgram modules have no AF_UNIX SOCK_DGRAM, and the packages that add it
-			// build native code at install time, which rotlog's install does not allow.
+			// Node's net and dgram modules have no AF_UNIX SOCK_DGRAM; the packages that add it are
+			// native modules (unix-dgram is built by node-gyp at install), and rotlog takes none.
 			throw new UsageError(`invalid --listen '${value}': Node has no Unix datagram sockets; use unix: (stream) or udp:`);
 		}
 

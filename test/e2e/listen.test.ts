@@ -131,10 +131,17 @@ for i in range(500):
     log.warning('record %d with <13> inside', i)
 log.error('caf\\u00e9 multi\\nline')
 handler.close()
+# No socktype, as gunicorn's unix:// gives it: a datagram socket is tried first, then a stream one.
+fallback = logging.handlers.SysLogHandler(address=sys.argv[1])
+fallback.setFormatter(handler.formatter)
+log.removeHandler(handler)
+log.addHandler(fallback)
+log.info('fell back to a stream')
+fallback.close()
 `;
 	const python = await execa('python3', ['-c', script, socketPath], {reject: false});
 	t.is(python.exitCode, 0, python.stderr);
-	const expected = [...Array.from({length: 500}, (_, i) => `app WARNING record ${i} with <13> inside`), 'app ERROR café multi', 'line'];
+	const expected = [...Array.from({length: 500}, (_, i) => `app WARNING record ${i} with <13> inside`), 'app ERROR café multi', 'line', 'app INFO fell back to a stream'];
 	await poll(() => text(file).split('\n').length > expected.length, 'every record');
 	writer.kill('SIGTERM');
 	const result = await writer;
