@@ -3,7 +3,7 @@
 // log of that name, and a bare `rotlog` at a terminal would create a log and wait on the keyboard.
 
 /** The command names, as yargs routes them. */
-export const commandNames = ['rotate', 'check', 'status', 'cat', 'completion'] as const;
+export const commandNames = ['rotate', 'check', 'status', 'cat', 'exec', 'completion'] as const;
 
 /** What a word is guessed to mean: a command name, or an option someone typed as a word. */
 const candidates: ReadonlyArray<[word: string, meant: string]> = [

@@ -15,7 +15,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 		let task: Task | undefined;
 		// `--timestamp` takes an optional value: only `--timestamp=unix` sets it, so that
 		// `rotlog --timestamp app.log` keeps app.log as FILE.
-		const normalized = argv.map(argument => argument === '--timestamp' ? '--timestamp=iso' : argument);
+		// Not past a `--`: what follows it is not rotlog's (exec's CMD and its arguments).
+		const dashes = argv.indexOf('--');
+		const normalized = argv.map((argument, index) => argument === '--timestamp' && (dashes === -1 || index < dashes) ? '--timestamp=iso' : argument);
 		await buildParser(normalized, scheduled => {
 			task = scheduled;
 		}).parseAsync();

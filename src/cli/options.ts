@@ -5,6 +5,7 @@ import {codecNames, parseCompress, parseLevel} from '../compress/codecs.js';
 import {parseDateFormat, parseNamingKind} from '../decide/date-names.js';
 import {parseDuration, parseInterval} from '../decide/period.js';
 import {UsageError} from '../errors.js';
+import {parseListenAddress} from '../input/address.js';
 import {parseCommand, parseCount, parseFlag, parseLineLimit, parseMode, parseOnFull, parsePath, parseSize, parseTimestampFormat} from './values.js';
 
 /** Archives kept when --keep is not given (as multilog, s6-log and svlogd do). */
@@ -114,12 +115,40 @@ export const inputOptions = {
 	},
 	stdin: {
 		type: 'boolean',
-		describe: 'With --fifo, read stdin as well',
+		describe: 'With --fifo or --listen, read stdin as well',
+	},
+	listen: {
+		type: 'string',
+		requiresArg: true,
+		describe: 'Read lines from a socket: unix:PATH (stream), tcp:[HOST:]PORT or udp:[HOST:]PORT (HOST: 127.0.0.1); repeatable',
+		coerce: (value: unknown) => (Array.isArray(value) ? value : [value]).map(address => parseListenAddress(String(address))),
+	},
+	syslog: {
+		type: 'boolean',
+		describe: 'With --listen: drop a syslog priority <N> at the start of each record',
+		coerce: single('syslog', parseFlag),
+	},
+	'socket-mode': {
+		type: 'string',
+		requiresArg: true,
+		describe: 'Mode (octal) of --listen unix: socket files, exactly [default: 0660 less the umask]',
+		coerce: single('socket-mode', parseMode),
+	},
+	'max-record': {
+		type: 'string',
+		requiresArg: true,
+		describe: 'With --listen: cut records longer than SIZE bytes into several lines [default: 1M]',
+		coerce: single('max-record', parseSize),
 	},
 } as const satisfies Record<string, Options>;
 
-/** Options of the write mode only. */
+/** Options of the write mode and exec. */
 export const streamOptions = {
+	tag: {
+		type: 'boolean',
+		describe: 'Prefix each line with its source and a space: stdin, the FIFO\'s path, unix:PATH#N, udp:HOST:PORT, stdout, stderr',
+		coerce: single('tag', parseFlag),
+	},
 	tee: {
 		type: 'boolean',
 		describe: 'Also copy the lines to stdout; if stdout closes, keep logging',
@@ -200,6 +229,7 @@ export const catOptions = {
  */
 export const commandOptions = {
 	write: {...policyOptions, config: maintenanceOptions.config, ...inputOptions, ...streamOptions},
+	exec: {...policyOptions, config: maintenanceOptions.config, ...streamOptions},
 	maintenance: {...policyOptions, ...maintenanceOptions},
 	status: {lock: policyOptions.lock, ...namingOptions, ...statusOptions},
 	cat: {lock: policyOptions.lock, ...namingOptions, ...catOptions},

@@ -5,6 +5,7 @@ import {createRequire} from 'node:module';
 import tty from 'node:tty';
 import type Yargs from 'yargs/yargs';
 import {RuntimeFailure, UsageError} from '../errors.js';
+import type {ListenAddress} from '../input/address.js';
 import {writeStart} from './command-guess.js';
 import {commandOptions} from './options.js';
 import {archiveOptions, checkHook, checkLock, maintenanceJobs, nonEmptyFile, policyOf, recordedValues, writerValues} from './policies.js';
@@ -42,9 +43,29 @@ function usageText(text: string, argv: readonly string[]): string {
 	return line.replace(/^unknown arguments?: (.*)$/, (_, names: string) => `unknown argument: ${names.split(', ').map(asTyped).join(', ')}`);
 }
 
+/** The socket options make sense only with --listen; named, so that none is silently ignored. */
+function listenValues(args: {listen?: ListenAddress[] | undefined; syslog?: boolean | undefined; 'socket-mode'?: number | undefined; 'max-record'?: number | undefined}) {
+	const listen = args.listen ?? [];
+	for (const option of ['syslog', 'socket-mode', 'max-record'] as const) {
+		if (args[option] !== undefined && listen.length === 0) {
+			throw new UsageError(`invalid --${option}: needs --listen`);
+		}
+	}
+
+	if (args['socket-mode'] !== undefined && !listen.some(address => address.kind === 'unix')) {
+		throw new UsageError('invalid --socket-mode: needs --listen unix:PATH');
+	}
+
+	return {listen, syslog: args.syslog, socketMode: args['socket-mode'], maxRecord: args['max-record']};
+}
+
 /** The parser; the chosen command's work is handed to `schedule` rather than run inside yargs. */
 export function buildParser(argv: readonly string[], schedule: (task: Task) => void) {
-	const parser = yargs([...argv]);
+	// `rotlog exec FILE [options] -- CMD [ARG...]`: CMD and its arguments are the child's, word for
+	// word, so yargs never sees them (it would read their options and turn '007' into 7).
+	const dashes = argv[0] === 'exec' ? argv.indexOf('--') : -1;
+	const childArgv = dashes === -1 ? undefined : argv.slice(dashes + 1);
+	const parser = yargs(dashes === -1 ? [...argv] : argv.slice(0, dashes));
 	return parser
 		.scriptName('rotlog')
 		.command(
@@ -63,7 +84,8 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 					// isatty(0), not process.stdin.isTTY: that getter opens a libuv handle on fd 0,
 					// and the write mode reads fd 0 itself (a second handle fails with EEXIST).
 					stdinIsTTY: tty.isatty(0),
-					fifos: args.fifo !== undefined,
+					// Other sources than stdin: FIFOs or sockets (then stdin is read only with --stdin).
+					fifos: args.fifo !== undefined || args.listen !== undefined,
 					exists,
 				});
 				if ('error' in start) {
@@ -81,7 +103,32 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				const policy = policyOf(file, values);
 				schedule(async () => {
 					const {runWrite} = await import('../commands/write.js');
-					return runWrite({...policy, record: recordOf(values, policy.lockPath), fifos: args.fifo, stdin: args.stdin, maxLine: args['max-line'], tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full']});
+					return runWrite({...policy, record: recordOf(values, policy.lockPath), fifos: args.fifo, stdin: args.stdin, maxLine: args['max-line'], tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full'], ...listenValues(args), tag: args.tag});
+				});
+			},
+		)
+		.command(
+			// [command..] only catches a CMD given without `--`, to say what is missing.
+			'exec <file> [command..]',
+			'Run CMD (after --, no shell) and append its stdout and stderr to FILE as whole lines; exit with its status',
+			command => command
+				.positional('file', {type: 'string', describe: 'The log file'})
+				.positional('command', {type: 'string', array: true, describe: 'CMD [ARG...], after --'})
+				.usage('rotlog exec FILE [options] -- CMD [ARG...]')
+				.options(commandOptions.exec),
+			args => {
+				const file = nonEmptyFile(args.file);
+				if (childArgv === undefined || childArgv.length === 0 || childArgv[0] === '') {
+					throw new UsageError('exec needs a command after --: rotlog exec FILE [options] -- CMD [ARG...]');
+				}
+
+				const values = writerValues(file, args);
+				checkLock(file, values.lock, archiveOptions(values).naming ?? {kind: 'numbered'}, `invalid --lock '${values.lock}'`);
+				checkHook(values['on-rotate'], `invalid --on-rotate '${values['on-rotate']}'`);
+				const policy = policyOf(file, values);
+				schedule(async () => {
+					const {runExec} = await import('../commands/exec.js');
+					return runExec({...policy, record: recordOf(values, policy.lockPath), maxLine: args['max-line'], tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full'], tag: args.tag}, childArgv);
 				});
 			},
 		)

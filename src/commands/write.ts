@@ -1,4 +1,4 @@
-// The write mode: stdin and/or FIFOs -> whole lines per source -> batches appended under the lock;
+// The write mode: stdin, FIFOs, sockets or exec's child -> whole lines per source -> batches appended under the lock;
 // archives compressed in the background; hooks run once an archive is final.
 import {Appender, type AppenderOptions} from '../log/appender.js';
 import {FullDisk, type OnFull} from '../decide/full-disk.js';
@@ -24,6 +24,11 @@ export type WriteOptions = InputOptions & AppenderOptions & {
 	onFull?: OnFull | undefined;
 	/** This writer's policy as text, recorded in the lock file for the other commands. */
 	record?: PolicyRecord | undefined;
+	/**
+	 * rotlog exec: SIGTERM and SIGINT go to the child instead of stopping the input; the input then
+	 * ends when the child's pipes close.
+	 */
+	onStopSignal?: ((signal: NodeJS.Signals) => void) | undefined;
 };
 
 export type {OnFull} from '../decide/full-disk.js';
@@ -265,13 +270,18 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 		};
 
 		// SIGTERM / SIGINT: keep what was read and what waits in the FIFOs, partial lines included; exit 0.
-		const onSignal = () => {
+		const onSignal = (signal: NodeJS.Signals) => {
 			signalled = true;
 			if (finished && retry !== undefined) {
 				// The last lines wait for space: a second signal means stop waiting.
 				givingUp = true;
 				clearTimeout(retry);
 				finish();
+				return;
+			}
+
+			if (options.onStopSignal !== undefined && !finished) {
+				options.onStopSignal(signal);
 				return;
 			}
 

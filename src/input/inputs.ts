@@ -1,12 +1,18 @@
-// The write mode's input: stdin, or FIFOs (and stdin too with --stdin), each source with its own
-// LineFramer, all framers behind one LineMerge. To the write command it looks like one source
-// with a framer: it says when lines are ready, and hands them out as batches.
+// The write mode's input: stdin, or FIFOs and sockets (and stdin too with --stdin), or the pipes of
+// `rotlog exec`'s child, each source with its own LineFramer, all framers behind one LineMerge. To
+// the write command it looks like one source with a framer: it says when lines are ready, and
+// hands them out as batches.
 import fs from 'node:fs';
 import {resolve} from 'node:path';
-import {UsageError} from '../errors.js';
+import type {Readable} from 'node:stream';
+import {UsageError, warn} from '../errors.js';
+import type {ListenAddress} from './address.js';
 import {readDescriptor, type Source} from './descriptor.js';
 import type {FifoSource, OpenFifo, readFifo} from './fifo.js';
+import type {ListenSource, OpenListener, Sink} from './listen.js';
 import {LineMerge} from './merge.js';
+import {RecordReader} from './records.js';
+import {readStream} from './stream.js';
 
 export type InputOptions = {
 	/** The log file and its lock: no --fifo may be either (rotlog would read back what it writes). */
@@ -17,6 +23,21 @@ export type InputOptions = {
 	stdin?: boolean | undefined;
 	/** The longest line kept whole (--max-line); a longer one is cut there. */
 	maxLine?: number | undefined;
+	/** Sockets to listen on; with any, stdin is read only if `stdin` is set. */
+	listen?: readonly ListenAddress[] | undefined;
+	/** --socket-mode: the mode of Unix socket files (undefined: 0660 less the umask). */
+	socketMode?: number | undefined;
+	/** --syslog: a socket record that begins with `<N>` loses it. */
+	syslog?: boolean | undefined;
+	/** --max-record: the longest record of a socket source, in bytes. */
+	maxRecord?: number | undefined;
+	/** --tag: each line begins with its source's name and a space. */
+	tag?: boolean | undefined;
+	/**
+	 * rotlog exec: starts the child once FILE is open, and gives its output pipes with their
+	 * names; they are the sources, and stdin is not read.
+	 */
+	spawn?: (() => ReadonlyArray<{name: string; stream: Readable}>) | undefined;
 };
 
 export type InputEvents = {
@@ -36,11 +57,32 @@ export type InputEvents = {
  */
 const fifoCapacity = 256 * 1024;
 const fifoFlushAt = 128 * 1024;
+/** A connection's framer: many connections, mostly quiet; it grows for a longer record. */
+const connectionCapacity = 96 * 1024;
+const connectionFlushAt = 32 * 1024;
+/** The longest socket record when --max-record is not given. */
+export const defaultMaxRecord = 1024 * 1024;
 const newline = Buffer.from('\n');
+
+/** What only sockets, --tag and exec need: the sources beyond stdin and FIFOs, and their options. */
+export type MoreInputs = {
+	listeners: readonly OpenListener[];
+	/** listen.ts's server, loaded only when there are listeners. */
+	serve: ((listener: OpenListener, open: (name: string) => Sink, error: (error: unknown) => void) => ListenSource) | undefined;
+	spawn: InputOptions['spawn'];
+	tag: boolean;
+	syslog: boolean;
+	maxRecord: number;
+};
+
+const noMore: MoreInputs = {listeners: [], serve: undefined, spawn: undefined, tag: false, syslog: false, maxRecord: defaultMaxRecord};
 
 export class Inputs {
 	private readonly merge: LineMerge;
 	private readonly sources: Array<Source | FifoSource> = [];
+	private readonly listening: ListenSource[] = [];
+	/** Socket records cut by --max-record. */
+	private cuts = 0;
 	/** A FIFO that failed while drained at the end; reported once everything read is written. */
 	private failure: unknown;
 
@@ -50,6 +92,7 @@ export class Inputs {
 		private readonly fifoReader: typeof readFifo | undefined,
 		private readonly readStdin: boolean,
 		private readonly batchLimit: number,
+		private readonly more: MoreInputs = noMore,
 		maxLine?: number,
 	) {
 		this.merge = new LineMerge(batchLimit, maxLine);
@@ -62,25 +105,42 @@ export class Inputs {
 
 	/** Starts reading every source. */
 	start(events: InputEvents): void {
-		const endless = this.fifos.length > 0;
-		const eventsFor = (flushAt: number, capacity?: number) => {
+		const endless = this.fifos.length > 0 || this.more.listeners.length > 0;
+		/** Sources that end (stdin, exec's pipes): the input ends with the last of them, unless endless. */
+		let open = this.readStdin ? 1 : 0;
+		const eventsFor = (flushAt: number, capacity?: number, name?: string) => {
 			const framer = this.merge.add(capacity);
+			// --tag is work per line: only with it do stdin and FIFOs go through a RecordReader.
+			const reader = this.more.tag ? new RecordReader(framer, {prefix: Buffer.from(`${name} `)}) : undefined;
 			return {
-				chunk(bytes: Uint8Array) {
-					framer.push(bytes);
-					if (framer.readyBytes > 0) {
-						events.ready(framer.readyBytes, framer.readyBytes >= flushAt);
+				chunk: reader === undefined
+					? (bytes: Uint8Array) => {
+						framer.push(bytes);
+						if (framer.readyBytes > 0) {
+							events.ready(framer.readyBytes, framer.readyBytes >= flushAt);
+						}
 					}
-				},
+					: (bytes: Uint8Array) => {
+						reader.push(bytes);
+						if (framer.readyBytes > 0) {
+							events.ready(framer.readyBytes, framer.readyBytes >= flushAt);
+						}
+					},
 				end() {
-					if (!endless) {
+					open -= 1;
+					if (!endless && open === 0) {
 						events.end();
 						return;
 					}
 
 					// stdin ended while FIFOs go on: its last line is ended now, as at the end of input.
-					if (framer.heldBytes > framer.readyBytes) {
+					if (reader !== undefined) {
+						reader.end();
+					} else if (framer.heldBytes > framer.readyBytes) {
 						framer.push(newline);
+					}
+
+					if (framer.readyBytes > 0) {
 						events.ready(framer.readyBytes, false);
 					}
 				},
@@ -89,11 +149,67 @@ export class Inputs {
 		};
 
 		if (this.readStdin) {
-			this.sources.push(readDescriptor(0, eventsFor(this.batchLimit)));
+			this.sources.push(readDescriptor(0, eventsFor(this.batchLimit, undefined, 'stdin')));
 		}
 
 		for (const fifo of this.fifos) {
-			this.sources.push(this.fifoReader!(fifo, eventsFor(fifoFlushAt, fifoCapacity)));
+			this.sources.push(this.fifoReader!(fifo, eventsFor(fifoFlushAt, fifoCapacity, fifo.path)));
+		}
+
+		if (this.more.listeners.length > 0) {
+			this.startListeners(events);
+		}
+
+		if (this.more.spawn !== undefined) {
+			const streams = this.more.spawn();
+			open += streams.length;
+			for (const {name, stream} of streams) {
+				this.sources.push(readStream(stream, eventsFor(this.batchLimit, undefined, name)));
+			}
+		}
+	}
+
+	/** Socket sources: one framer per connection, records as records.ts reads them. */
+	private startListeners(events: InputEvents): void {
+		const {tag, syslog, maxRecord} = this.more;
+		const onCut = (name: string) => () => {
+			this.cuts += 1;
+			if (this.cuts === 1) {
+				warn(`a record on ${name} is longer than --max-record (${maxRecord} bytes): cut into lines of at most that length; the cuts are counted at exit`);
+			}
+		};
+
+		const open = (name: string): Sink => {
+			const framer = this.merge.add(connectionCapacity);
+			const reader = new RecordReader(framer, {prefix: tag ? Buffer.from(`${name} `) : undefined, syslog, nul: true, maxRecord, onCut: onCut(name)});
+			const ready = (full: boolean) => {
+				if (framer.readyBytes > 0) {
+					events.ready(framer.readyBytes, full || framer.readyBytes >= connectionFlushAt);
+				}
+			};
+
+			return {
+				chunk(bytes) {
+					reader.push(bytes);
+					ready(false);
+				},
+				datagram(bytes) {
+					reader.pushDatagram(bytes);
+					ready(false);
+				},
+				end: () => {
+					reader.end();
+					this.merge.retire(framer);
+					ready(false);
+				},
+				get held() {
+					return framer.heldBytes;
+				},
+			};
+		};
+
+		for (const listener of this.more.listeners) {
+			this.listening.push(this.more.serve!(listener, open, events.error));
 		}
 	}
 
@@ -120,10 +236,18 @@ export class Inputs {
 		for (const source of this.sources) {
 			source.pause();
 		}
+
+		for (const source of this.listening) {
+			source.pause();
+		}
 	}
 
 	resume(): void {
 		for (const source of this.sources) {
+			source.resume();
+		}
+
+		for (const source of this.listening) {
 			source.resume();
 		}
 	}
@@ -147,6 +271,27 @@ export class Inputs {
 		for (const source of this.sources) {
 			source.stop();
 		}
+
+		if (this.listening.length > 0) {
+			this.stopListeners();
+		}
+	}
+
+	/** Closes the sockets (their files removed) and says what was cut or dropped. */
+	private stopListeners(): void {
+		let dropped = 0;
+		for (const source of this.listening) {
+			source.stop();
+			dropped += source.dropped;
+		}
+
+		if (this.cuts > 0) {
+			warn(`${this.cuts} ${this.cuts === 1 ? 'record' : 'records'} longer than --max-record (${this.more.maxRecord} bytes) cut into several lines`);
+		}
+
+		if (dropped > 0) {
+			warn(`dropped ${dropped} ${dropped === 1 ? 'datagram' : 'datagrams'} that arrived while FILE could not be written`);
+		}
 	}
 }
 
@@ -162,6 +307,14 @@ export async function openInputs(options: InputOptions, batchLimit: number): Pro
 		const output = outputs.find(([, path]) => resolve(path) === resolve(fifo));
 		if (output) {
 			throw loop(fifo, output[0]);
+		}
+	}
+
+	const listen = options.listen ?? [];
+	for (const address of listen) {
+		const output = address.kind === 'unix' ? outputs.find(([, path]) => resolve(path) === resolve(address.path)) : undefined;
+		if (output && address.kind === 'unix') {
+			throw new UsageError(`invalid --listen 'unix:${address.path}': it is ${output[0]}`);
 		}
 	}
 
@@ -188,5 +341,24 @@ export async function openInputs(options: InputOptions, batchLimit: number): Pro
 		}
 	}
 
-	return new Inputs(fifos, fifoModule?.readFifo, fifos.length === 0 || options.stdin === true, batchLimit, options.maxLine);
+	// Sockets last: a bad --fifo or FILE fails before a socket file appears.
+	const listenModule = listen.length === 0 ? undefined : await import('./listen.js');
+	let listeners: OpenListener[] = [];
+	try {
+		listeners = listenModule === undefined ? [] : await listenModule.openListeners(listen, options.socketMode);
+	} catch (error) {
+		fifoModule?.closeFifos(fifos);
+		throw error;
+	}
+
+	const more: MoreInputs = {
+		listeners,
+		serve: listenModule?.serveListener,
+		spawn: options.spawn,
+		tag: options.tag ?? false,
+		syslog: options.syslog ?? false,
+		maxRecord: options.maxRecord ?? defaultMaxRecord,
+	};
+	const stdin = options.stdin === true || (fifos.length === 0 && listen.length === 0 && options.spawn === undefined);
+	return new Inputs(fifos, fifoModule?.readFifo, stdin, batchLimit, more, options.maxLine);
 }

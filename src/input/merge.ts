@@ -5,7 +5,9 @@
 import {LineFramer} from './framing.js';
 
 export class LineMerge {
-	private readonly framers: LineFramer[] = [];
+	private framers: LineFramer[] = [];
+	/** Framers of sources that have ended (socket connections): dropped once all their lines are taken. */
+	private readonly retired = new Set<LineFramer>();
 	/** Where the lines of several sources are put together; made when first needed. */
 	private staging: Buffer | undefined;
 
@@ -33,6 +35,14 @@ export class LineMerge {
 	}
 
 	/**
+	 * The source of `framer` has ended and its last line is complete: once its lines are taken, the
+	 * framer is dropped (connections come and go; their framers must not pile up).
+	 */
+	retire(framer: LineFramer): void {
+		this.retired.add(framer);
+	}
+
+	/**
 	 * Writes the whole lines every source has: a single source's lines as they lie in its framer,
 	 * several sources' lines copied together into batches of at most `batchLimit` bytes.
 	 */
@@ -50,6 +60,15 @@ export class LineMerge {
 	 * rest stays with the sources it came from, and offering stops. True when all was taken.
 	 */
 	offer(take: (lines: Buffer) => number): boolean {
+		const all = this.offerReady(take);
+		if (this.retired.size > 0) {
+			this.dropRetired();
+		}
+
+		return all;
+	}
+
+	private offerReady(take: (lines: Buffer) => number): boolean {
 		let ready = 0;
 		let only: LineFramer | undefined;
 		for (const framer of this.framers) {
@@ -109,6 +128,17 @@ export class LineMerge {
 		}
 
 		return staged > 0 ? send() : true;
+	}
+
+	/** Forgets the retired framers whose lines have all been taken. */
+	private dropRetired(): void {
+		const empty = new Set([...this.retired].filter(framer => framer.heldBytes === 0));
+		if (empty.size > 0) {
+			this.framers = this.framers.filter(framer => !empty.has(framer));
+			for (const framer of empty) {
+				this.retired.delete(framer);
+			}
+		}
 	}
 
 	/** As finish, with offer's `take`. */
