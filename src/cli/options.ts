@@ -161,7 +161,7 @@ export const streamOptions = {
 	'max-line': {
 		type: 'string',
 		requiresArg: true,
-		describe: 'The longest line kept whole: a longer one is cut at SIZE bytes, the rest of it dropped and counted on stderr [default: 1G]',
+		describe: 'The longest line kept whole: a longer one is split into lines of at most SIZE bytes, counted on stderr [default: 1G]',
 		coerce: single('max-line', parseLineLimit),
 	},
 	'on-full': {

@@ -117,12 +117,12 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 	const disk = new FullDisk(options.onFull ?? 'block', options.file);
 	const hold = new TurnHold({appender, turns: new LockTurns(), clock, schedule: setImmediate, never: tee !== undefined});
 
-	// Lines longer than --max-line are cut by the framers; each is said once, as it is written.
+	// Lines longer than --max-line are split by the framers; each is said once, as it is written.
 	let cutLines = 0;
 	const reportCuts = () => {
 		const cut = inputs.cutLines;
 		if (cut !== cutLines) {
-			warn(`cut ${cut - cutLines} line(s) longer than --max-line (${options.maxLine ?? defaultMaxLine} bytes) at that length; the rest of each was dropped`);
+			warn(`split ${cut - cutLines} line(s) longer than --max-line (${options.maxLine ?? defaultMaxLine} bytes) into lines of at most that length`);
 			cutLines = cut;
 		}
 	};

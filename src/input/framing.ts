@@ -5,10 +5,10 @@ const newline = 0x0a;
 // Room for a full batch (1 MiB) plus the reads of one event-loop turn, so steady input never reallocates.
 const defaultCapacity = 4 * 1024 * 1024;
 /**
- * The longest line held whole: a longer one is cut there (a newline ends the part kept) and the
- * rest of it, up to its own newline, is dropped and counted. Without a limit memory would grow
- * with the line, and Node cannot hold more than 4 GiB in one buffer at all (2 GiB through
- * doubling): one endless line would end the process and lose every line after it.
+ * The longest line held whole: a longer one is split into lines of at most this many bytes (a
+ * newline ends each part; no byte is lost), and counted. Without a limit memory would grow with
+ * the line, and Node cannot hold more than 4 GiB in one buffer at all (2 GiB through doubling):
+ * one endless line would end the process and lose every line after it.
  */
 export const defaultMaxLine = 1024 ** 3;
 
@@ -22,9 +22,9 @@ export class LineFramer {
 	private length = 0;
 	/** Bytes at the start of `buffer` that are whole lines. */
 	private complete = 0;
-	/** The rest of a line cut at `maxLine` is being dropped, up to its newline. */
-	private skipping = false;
-	/** Lines cut at `maxLine` so far. */
+	/** The line in progress was split at `maxLine` already (it is counted once). */
+	private splitting = false;
+	/** Lines split at `maxLine` so far. */
 	cutLines = 0;
 
 	/**
@@ -47,31 +47,20 @@ export class LineFramer {
 
 	/**
 	 * Copies a chunk in; the caller may reuse the chunk's memory afterwards. A line longer than
-	 * `maxLine` is cut: its first `maxLine` bytes are kept as a line and the rest, up to its
-	 * newline, is dropped. Only the line in progress and the first line end of the chunk are
-	 * measured (the other lines of a chunk are shorter than the chunk, which is at most the
-	 * limit), so this costs one comparison per chunk until a line nears the limit.
+	 * `maxLine` is split into lines of at most `maxLine` bytes. Only the line in progress and the
+	 * first line end of the chunk are measured (the other lines of a chunk are shorter than the
+	 * chunk, which is at most the limit), so this costs one comparison per chunk until a line nears
+	 * the limit.
 	 */
 	push(chunk: Uint8Array): void {
 		while (chunk.length > 0) {
-			if (this.skipping) {
-				const end = chunk.indexOf(newline);
-				if (end === -1) {
-					return;
-				}
-
-				this.skipping = false;
-				chunk = chunk.subarray(end + 1);
-				continue;
-			}
-
 			const pending = this.length - this.complete;
 			if (pending + chunk.length > this.maxLine) {
 				const first = chunk.indexOf(newline);
 				if (pending + (first === -1 ? chunk.length : first) > this.maxLine) {
 					const kept = this.maxLine - pending;
 					this.store(chunk.subarray(0, kept));
-					this.cut();
+					this.split();
 					chunk = chunk.subarray(kept);
 					continue;
 				}
@@ -89,17 +78,20 @@ export class LineFramer {
 		this.length += chunk.length;
 		if (end !== -1) {
 			this.complete = this.length - chunk.length + end + 1;
+			this.splitting = false;
 		}
 	}
 
-	/** The line in progress holds `maxLine` bytes and goes on: end it here, drop the rest of it. */
-	private cut(): void {
+	/** The line in progress holds `maxLine` bytes and goes on: a newline ends this part of it. */
+	private split(): void {
 		this.reserve(1);
 		this.buffer[this.length] = newline;
 		this.length += 1;
 		this.complete = this.length;
-		this.skipping = true;
-		this.cutLines += 1;
+		if (!this.splitting) {
+			this.splitting = true;
+			this.cutLines += 1;
+		}
 	}
 
 	/**

@@ -278,7 +278,7 @@ test('framing: any chunking of any bytes, taken in any line-aligned prefixes, yi
 	});
 });
 
-/** Pushes `chunks` into a framer limited to `maxLine`, then ends it: everything handed out, and the cuts. */
+/** Pushes `chunks` into a framer limited to `maxLine`, then ends it: everything handed out, and the lines split. */
 function framedWithLimit(maxLine: number, chunks: readonly string[]): {out: string; cut: number} {
 	const framer = new LineFramer(16, maxLine);
 	let out = '';
@@ -297,14 +297,15 @@ function framedWithLimit(maxLine: number, chunks: readonly string[]): {out: stri
 
 const limits: Array<[string, number, string[], string, number]> = [
 	['a line of exactly the limit is kept whole', 4, ['abcd\n'], 'abcd\n', 0],
-	['one byte over: cut at the limit, the rest dropped', 4, ['abcde\n'], 'abcd\n', 1],
-	['the lines after a cut line are kept', 4, ['ab\na', 'bcde', 'fgh\n', 'xy\n'], 'ab\nabcd\nxy\n', 1],
-	['the rest of a cut line spans several chunks', 4, ['abc', 'def', 'ghi', 'jk\nok\n'], 'abcd\nok\n', 1],
-	['a long line completing in the chunk that passes the limit', 4, ['ab', 'cdefg\nok\n'], 'abcd\nok\n', 1],
-	['two long lines, two cuts', 3, ['aaaaa\nbbbbbbb\nc\n'], 'aaa\nbbb\nc\n', 2],
-	['input ending inside a cut line: nothing more', 4, ['abcdefgh'], 'abcd\n', 1],
+	['one byte over: split at the limit, nothing lost', 4, ['abcde\n'], 'abcd\ne\n', 1],
+	['the lines after a split line are kept', 4, ['ab\na', 'bcde', 'fgh\n', 'xy\n'], 'ab\nabcd\nefgh\nxy\n', 1],
+	['a line split several times is counted once', 4, ['abc', 'def', 'ghi', 'jk\nok\n'], 'abcd\nefgh\nijk\nok\n', 1],
+	['a long line completing in the chunk that passes the limit', 4, ['ab', 'cdefg\nok\n'], 'abcd\nefg\nok\n', 1],
+	['two long lines, two splits', 3, ['aaa', 'aa\nb', 'bbbbb', 'b\nc\n'], 'aaa\naa\nbbb\nbbb\nb\nc\n', 2],
+	['a line of exactly twice the limit: no empty line', 4, ['abcd', 'efgh', '\n'], 'abcd\nefgh\n', 1],
+	['input ending inside a split line gets its newline', 4, ['abcdefgh', 'ij'], 'abcd\nefgh\nij\n', 1],
 	['input ending inside a kept line gets its newline', 4, ['ok\nabc'], 'ok\nabc\n', 0],
-	['CR and NUL count as bytes of the line', 4, ['a\r\0b\r\n'], 'a\r\0b\n', 1],
+	['CR and NUL count as bytes of the line', 4, ['a\r\0b\r\n'], 'a\r\0b\n\r\n', 1],
 ];
 
 for (const [title, maxLine, chunks, out, cut] of limits) {
@@ -315,11 +316,12 @@ for (const [title, maxLine, chunks, out, cut] of limits) {
 
 // Reads are never longer than the limit (--max-line is at least the largest read), and so chunks
 // here are at most 16 bytes: then any chunking gives the same lines.
-test('maxLine: every chunking of the same input, in chunks up to the limit, cuts the same lines', t => {
+test('maxLine: every chunking of the same input, in chunks up to the limit, splits the same lines', t => {
 	const random = seededRandom(21);
 	const input = 'short\n' + 'x'.repeat(50) + '\nmid-size-line\n' + 'y'.repeat(17) + '\n' + 'z'.repeat(90);
 	const once = framedWithLimit(16, [...input]);
-	t.deepEqual(once, {out: `short\n${'x'.repeat(16)}\nmid-size-line\n${'y'.repeat(16)}\n${'z'.repeat(16)}\n`, cut: 3});
+	const pieces = (text: string) => (text.match(/.{1,16}/g) ?? []).map(piece => `${piece}\n`).join('');
+	t.deepEqual(once, {out: `short\n${pieces('x'.repeat(50))}mid-size-line\n${pieces('y'.repeat(17))}${pieces('z'.repeat(90))}`, cut: 3});
 	for (let round = 0; round < 200; round++) {
 		const chunks: string[] = [];
 		for (let at = 0; at < input.length;) {
