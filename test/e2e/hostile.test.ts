@@ -32,7 +32,7 @@ rootTest('a FIFO planted at FILE is refused with one line by the writer, rotate 
 	const file = path.join(await sharedDir(t), 'app.log');
 	await plantFifo(file);
 	for (const args of [[file], ['rotate', file], ['check', file, '--max', '1']]) {
-		const result = await rotlog(args, {input: 'secret\n', timeout: 10_000});
+		const result = await rotlog(args, {input: 'secret\n', timeout: 60_000});
 		t.is(result.exitCode, 1, args.join(' '));
 		t.is(result.stderr, refusedFifo(file), args.join(' '));
 	}
@@ -60,7 +60,7 @@ rootTest('a regular file planted at FILE by another user in a sticky directory i
 	const planted = await runAsNobody('touch', [file]);
 	t.is(planted.exitCode, 0, planted.stderr);
 	for (const args of [[file], ['check', file, '--max', '1']]) {
-		const result = await rotlog(args, {input: 'secret\n', timeout: 10_000});
+		const result = await rotlog(args, {input: 'secret\n', timeout: 60_000});
 		t.is(result.exitCode, 1, args.join(' '));
 		t.regex(result.stderr, /^rotlog: refusing '.*app\.log': it is owned by uid \d+, not by rotlog's user, root, the directory's owner or the lock file's owner\n$/, args.join(' '));
 	}
@@ -72,7 +72,7 @@ rootTest('a FIFO planted at the lock file is refused with one line, without bloc
 	const file = path.join(await sharedDir(t), 'app.log');
 	await plantFifo(`${file}.lock`);
 	for (const args of [[file], ['check', file, '--max', '1']]) {
-		const result = await rotlog(args, {input: 'x\n', timeout: 10_000});
+		const result = await rotlog(args, {input: 'x\n', timeout: 60_000});
 		t.is(result.exitCode, 1, args.join(' '));
 		t.is(result.stderr, refusedFifo(`${file}.lock`), args.join(' '));
 	}
@@ -89,7 +89,7 @@ rootTest('cat skips a FIFO or a symbolic link planted at an archive name, with o
 	await plantFifo(`${file}.7`);
 	const linked = await runAsNobody('ln', ['-s', secret, `${file}.5`]);
 	t.is(linked.exitCode, 0, linked.stderr);
-	const result = await rotlog(['cat', file], {timeout: 10_000});
+	const result = await rotlog(['cat', file], {timeout: 60_000});
 	t.false(result.timedOut, 'cat does not wait on the FIFO');
 	t.is(result.exitCode, 0, result.stderr);
 	t.is(result.stdout, 'one\ntwo\n');
@@ -108,7 +108,7 @@ test('SIGTERM and SIGINT end a cat that waits for the lock', async t => {
 	});
 	t.true(kernelLock.tryLock(fd), 'the test holds the lock');
 	for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-		const cat = rotlog(['cat', file], {timeout: 15_000});
+		const cat = rotlog(['cat', file], {timeout: 60_000});
 		// cat opens the lock file once its handlers are installed, right before it waits for the lock.
 		const fds = `/proc/${cat.pid!}/fd`;
 		// A descriptor may close between the listing and the look at it.
@@ -126,7 +126,8 @@ test('SIGTERM and SIGINT end a cat that waits for the lock', async t => {
 		const result = await cat;
 		t.false(result.timedOut, `${signal}: cat ended by itself`);
 		t.is(result.exitCode, 0, signal);
-		t.true(Date.now() - sent < 2000, `${signal}: cat ended promptly`);
+		// Promptly: the wait for the lock never outlasts a signal (a loaded machine may take seconds to start and stop Node).
+		t.true(Date.now() - sent < 30_000, `${signal}: cat ended promptly`);
 	}
 
 	kernelLock.unlock(fd);

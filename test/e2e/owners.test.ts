@@ -40,7 +40,7 @@ rootTest('a writer running as nobody keeps every line across rotations by root; 
 
 		const job = maintenance[round];
 		if (job !== undefined) {
-			const result = await rotlog([...job, '--compress', 'none'], {timeout: 10_000});
+			const result = await rotlog([...job, '--compress', 'none'], {timeout: 60_000});
 			t.is(result.exitCode, 0, result.stderr);
 		}
 	}
@@ -78,7 +78,7 @@ rootTest('root\'s check and rotate before the first writer leave nothing the wri
 	const directory = await sharedDir(t);
 	const file = path.join(directory, 'app.log');
 	for (const args of [['check', file, '--max', '1'], ['rotate', file]]) {
-		const result = await rotlog(args, {timeout: 10_000});
+		const result = await rotlog(args, {timeout: 60_000});
 		t.is(result.exitCode, 0, result.stderr);
 	}
 
@@ -88,7 +88,7 @@ rootTest('root\'s check and rotate before the first writer leave nothing the wri
 	const archive = `${file}.1`;
 	fs.writeFileSync(archive, 'old\n', {mode: 0o640});
 	fs.chownSync(archive, nobody.uid, nobody.gid);
-	const checked = await rotlog(['check', file, '--max', '1', '--keep', '5'], {timeout: 10_000});
+	const checked = await rotlog(['check', file, '--max', '1', '--keep', '5'], {timeout: 60_000});
 	t.is(checked.exitCode, 0, checked.stderr);
 	t.like(ownerOf(`${file}.lock`), {uid: nobody.uid, gid: nobody.gid});
 

@@ -74,7 +74,9 @@ test('the tarball holds the compiled code, the bin shim, the man page and nothin
 		}
 	}
 
-	t.true(packed.unpackedSize < 400_000, `unpacked size ${packed.unpackedSize} bytes`);
+	// A budget that catches a stray large file (a corpus, a core dump), not the code's own growth:
+	// about 410 KB with sockets, exec, the policy record and the safety checks.
+	t.true(packed.unpackedSize < 600_000, `unpacked size ${packed.unpackedSize} bytes`);
 	t.log(`${packed.filename}: ${files.length} files, ${packed.unpackedSize} bytes unpacked, ${fs.statSync(tarball).size} bytes packed`);
 });
 

@@ -22,7 +22,7 @@ export const nobody = isRoot
 
 /** Runs a command as nobody and returns its result (never rejects). */
 export async function runAsNobody(command: string, args: readonly string[]) {
-	return execa('setpriv', [...dropPrivileges, command, ...args], {reject: false, timeout: 10_000});
+	return execa('setpriv', [...dropPrivileges, command, ...args], {reject: false, timeout: 60_000});
 }
 
 /** Starts `rotlog ...args` as nobody, with a stdin to feed (execa subprocess; never rejects). */
