@@ -19,16 +19,17 @@ export function follow(file: string, extra: readonly string[] = []) {
 }
 
 /**
- * Writers 0 .. count-1, each a rotlog process fed `perWriter` numbered lines 100 at a time, 5 ms
- * apart, so that their rotations happen while a follower reads; resolves with their results.
+ * Writers 0 .. count-1, each a rotlog process fed `perWriter` numbered lines `pace.lines` at a
+ * time (100), `pace.ms` apart (5), so that their rotations happen while a follower reads;
+ * resolves with their results.
  */
-export async function trickle(file: string, args: readonly string[], count: number, perWriter: number) {
+export async function trickle(file: string, args: readonly string[], count: number, perWriter: number, pace = {lines: 100, ms: 5}) {
 	return Promise.all(Array.from({length: count}, async (_, writer) => {
 		const child = rotlog([file, ...args], {stdin: 'pipe'});
-		for (let from = 0; from < perWriter; from += 100) {
-			child.stdin.write(plainNumberedLines(writer, from, 100));
+		for (let from = 0; from < perWriter; from += pace.lines) {
+			child.stdin.write(plainNumberedLines(writer, from, Math.min(pace.lines, perWriter - from)));
 			await new Promise(resolve => {
-				setTimeout(resolve, 5);
+				setTimeout(resolve, pace.ms);
 			});
 		}
 
