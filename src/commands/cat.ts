@@ -1,7 +1,10 @@
 // `rotlog cat FILE`: every archive oldest to newest, then FILE, decompressed, as one stream.
 // `--follow` then keeps reading FILE across rotations like `tail -F`, without losing the lines
 // written to the old file just before a rotation: the old descriptor stays open and is read to
-// its end, then the files that came after it (found by the naming scheme) are read in order.
+// its end, then the archives made after it are read in order (decide/successors.ts says which:
+// compression gives an archive a new inode, so they are found by their place in the naming order
+// and their mtimes), then the new FILE. inotify on FILE's directory wakes the follower; a slow
+// timer covers an event missed.
 import {spawn} from 'node:child_process';
 import {once} from 'node:events';
 import fs from 'node:fs';
@@ -12,6 +15,7 @@ import zlib from 'node:zlib';
 import {readNames} from '../log/directory.js';
 import {codecExtensions, extensionOf} from '../decide/extensions.js';
 import {archiveGroups} from '../decide/archives.js';
+import {type ListedArchive, type ReadFile, successors} from '../decide/successors.js';
 import {errnoCode, fsFailure, RuntimeFailure, renderError, systemReason, warn} from '../errors.js';
 import {FileLock} from '../log/lock.js';
 import {kindOf} from '../log/safe-open.js';
@@ -21,7 +25,10 @@ export type CatOptions = {
 	file: string;
 	lockPath: string;
 	follow: boolean;
-	/** Milliseconds between two looks at FILE when following. */
+	/**
+	 * Milliseconds between two looks at FILE when following without inotify; with it, the
+	 * follower looks when FILE's directory changes, and at least every second.
+	 */
 	interval: number;
 	/** How the writers name archives (numbered by default). */
 	naming?: Naming | undefined;
@@ -31,10 +38,13 @@ export type CatOptions = {
 class Output {
 	closed = false;
 	failure: unknown;
+	/** Called once the reader is gone, so that a follower asleep ends at once. */
+	onClosed: (() => void) | undefined;
 
 	constructor(private readonly stream: NodeJS.WriteStream = process.stdout) {
 		stream.on('error', error => {
 			this.closed = true;
+			this.onClosed?.();
 			if (errnoCode(error) !== 'EPIPE') {
 				this.failure = error;
 			}
@@ -118,31 +128,65 @@ function openRead(file: string): number | undefined {
 	return fd;
 }
 
-/**
- * The archives of FILE, oldest first, under the writers' naming; `index` is the archive's rank
- * (1: the newest), comparable within one listing. An archive that exists both uncompressed and
- * compressed (a compression finishing) is read once, from the uncompressed name.
- */
-function archivesOldestFirst(file: string, naming: Naming | undefined) {
-	const directory = path.dirname(file);
-	return archiveGroups(path.basename(file), {naming}, readNames(directory)).map((group, position) => {
-		const chosen = group.find(name => extensionOf(name) === '') ?? group[0]!;
-		return {index: position + 1, name: path.join(directory, chosen), extension: extensionOf(chosen)};
-	}).reverse();
-}
+/** An archive as listed under the lock: what decide/successors.ts needs, and the name to read. */
+type Listed = ListedArchive & {name: string; extension: string};
 
-function openAll(entries: Array<{name: string; extension: string}>, seen: Set<string>): Opened[] {
-	const opened: Opened[] = [];
-	for (const entry of entries) {
-		const fd = openRead(entry.name);
-		if (fd !== undefined) {
-			const stats = fs.fstatSync(fd);
-			seen.add(`${stats.dev}:${stats.ino}`);
-			opened.push({name: entry.name, extension: entry.extension, fd});
+/**
+ * FILE's archives, newest first, under the writers' naming. An archive that exists both
+ * uncompressed and compressed (a compression finishing) is read from the uncompressed name. A
+ * name that is not a regular file (a planted FIFO or link) is skipped with one line, once.
+ */
+function listArchives(file: string, naming: Naming | undefined, warned: Set<string>): Listed[] {
+	const directory = path.dirname(file);
+	const listed: Listed[] = [];
+	const skipped: Array<{name: string; kind: string}> = [];
+	for (const group of archiveGroups(path.basename(file), {naming}, readNames(directory))) {
+		const regular: Array<{name: string; stats: fs.Stats}> = [];
+		for (const name of group) {
+			const stats = fs.lstatSync(path.join(directory, name), {throwIfNoEntry: false});
+			if (stats?.isFile()) {
+				regular.push({name, stats});
+			} else if (stats) {
+				skipped.push({name: path.join(directory, name), kind: kindOf(stats)});
+			}
+		}
+
+		const chosen = regular.find(entry => extensionOf(entry.name) === '') ?? regular[0];
+		if (chosen) {
+			listed.push({
+				name: path.join(directory, chosen.name),
+				extension: extensionOf(chosen.name),
+				inodes: regular.map(entry => entry.stats.ino),
+				raw: regular.some(entry => extensionOf(entry.name) === ''),
+				mtimeMs: chosen.stats.mtimeMs,
+			});
 		}
 	}
 
-	return opened;
+	for (const {name, kind} of skipped.reverse()) {
+		if (!warned.has(name)) {
+			warned.add(name);
+			warn(`skipping '${name}': it is ${kind}, not a regular file`);
+		}
+	}
+
+	return listed;
+}
+
+/** Opens the archives given (oldest first); with each, the file read as the successor rule knows it. */
+function openArchives(archives: readonly Listed[]): {opened: Opened[]; read: ReadFile[]} {
+	const opened: Opened[] = [];
+	const read: ReadFile[] = [];
+	for (const archive of archives) {
+		const fd = openRead(archive.name);
+		if (fd !== undefined) {
+			const {ino} = fs.fstatSync(fd);
+			opened.push({name: archive.name, extension: archive.extension, fd});
+			read.push({inodes: archive.inodes.includes(ino) ? archive.inodes : [...archive.inodes, ino], mtimeMs: archive.mtimeMs});
+		}
+	}
+
+	return {opened, read};
 }
 
 const decompressors: Record<string, (() => Transform) | undefined> = {
@@ -223,10 +267,14 @@ async function copyZstd(opened: Opened, sink: (source: AsyncIterable<Buffer>) =>
 /** The file being followed: its descriptor and how far it has been read. */
 type Current = {name: string; fd: number; position: number; ino: number; dev: number};
 
-function current(name: string, fd: number, seen: Set<string>): Current {
+function current(name: string, fd: number): Current {
 	const stats = fs.fstatSync(fd);
-	seen.add(`${stats.dev}:${stats.ino}`);
 	return {name, fd, position: 0, ino: stats.ino, dev: stats.dev};
+}
+
+/** The followed file as a file read: its mtime is final once it has been renamed away. */
+function readOf(file: Current): ReadFile {
+	return {inodes: [file.ino], mtimeMs: fs.fstatSync(file.fd).mtimeMs};
 }
 
 const readBuffer = 64 * 1024;
@@ -253,80 +301,147 @@ async function drain(file: Current, out: Output): Promise<void> {
 	}
 }
 
-/** Files already read, by identity, so a file is never printed twice. */
-type Seen = Set<string>;
-
-function identity(stats: {dev: number; ino: number}): string {
-	return `${stats.dev}:${stats.ino}`;
-}
+/** What the follower has read, oldest first, as decide/successors.ts takes it; the last is FILE when followed. */
+type Reading = {read: ReadFile[]; warned: Set<string>};
 
 /**
  * After the followed file was renamed away (or FILE appeared): under the lock, the archives made
- * since, oldest first, then FILE. An uncompressed archive is new when it was not read yet; a
- * compressed one when it is newer than where the old file went (a compression makes a new
- * inode of a file already read).
+ * since, oldest first, then FILE. What was read becomes the archives that remain of it, then
+ * these: the next look lines the archives up with that.
  */
-async function successors(file: string, lockPath: string, naming: Naming | undefined, seen: Seen, old: Current | undefined, stopped: () => boolean) {
-	return underLock(lockPath, stopped, () => {
-		const archives = archivesOldestFirst(file, naming).map(archive => ({...archive, stats: fs.statSync(archive.name, {throwIfNoEntry: false})}));
-		const found = archives.find(archive => old && archive.stats && identity(archive.stats) === identity(old))?.index ?? 0;
-		const fresh = archives.filter(archive => archive.stats && !seen.has(identity(archive.stats))
-			&& (archive.extension === '' || archive.index < found));
-		const between = openAll(fresh, seen);
-		const fd = openRead(file);
-		return {between, next: fd === undefined ? undefined : current(file, fd, seen)};
+async function successorsOf(options: CatOptions, reading: Reading, old: Current | undefined, stopped: () => boolean) {
+	return underLock(options.lockPath, stopped, () => {
+		if (old) {
+			reading.read[reading.read.length - 1] = readOf(old);
+		}
+
+		const listing = listArchives(options.file, options.naming, reading.warned);
+		const {unread, gap} = successors(listing, reading.read);
+		if (gap) {
+			warn(`archives of '${options.file}' may have been deleted before they were read: the one read last is gone (retention outran this reader); going on with '${listing[unread - 1]!.name}'`);
+		}
+
+		const {opened, read} = openArchives(listing.slice(0, unread).reverse());
+		reading.read = [...listing.slice(unread).reverse().map(({inodes, mtimeMs}) => ({inodes, mtimeMs})), ...read];
+		const fd = openRead(options.file);
+		const next = fd === undefined ? undefined : current(options.file, fd);
+		if (next) {
+			reading.read.push(readOf(next));
+		}
+
+		return {between: opened, next};
 	});
+}
+
+/**
+ * Puts a follower to sleep until FILE's directory changes (inotify, through fs.watch), a signal
+ * or a closed stdout wakes it, or a timer runs out: `slow` ms with inotify, in case an event is
+ * missed, `interval` ms without. A wake-up while awake is kept, so a change made while reading
+ * is never slept through. The watcher never keeps the process alive; the timer does.
+ */
+class Waker {
+	private pending = false;
+	private resolve: (() => void) | undefined;
+	private timer: NodeJS.Timeout | undefined;
+	private watcher: fs.FSWatcher | undefined;
+
+	constructor(directory: string, private readonly slow: number, private readonly interval: number) {
+		try {
+			this.watcher = fs.watch(directory, {persistent: false}, () => {
+				this.wake();
+			});
+			// Say the directory went away: fall back to the timer alone.
+			this.watcher.on('error', () => {
+				this.watcher?.close();
+				this.watcher = undefined;
+				this.wake();
+			});
+		} catch {
+			// No inotify (out of watches, a file system without it, no directory yet): poll.
+			this.watcher = undefined;
+		}
+	}
+
+	wake(): void {
+		this.pending = true;
+		clearTimeout(this.timer);
+		this.timer = undefined;
+		const resolve = this.resolve;
+		this.resolve = undefined;
+		resolve?.();
+	}
+
+	async sleep(): Promise<void> {
+		if (!this.pending) {
+			await new Promise<void>(resolve => {
+				this.resolve = resolve;
+				this.timer = setTimeout(() => {
+					this.wake();
+				}, this.watcher ? this.slow : this.interval);
+			});
+		}
+
+		this.pending = false;
+	}
+
+	close(): void {
+		this.watcher?.close();
+		this.watcher = undefined;
+		this.wake();
+	}
+}
+
+/** The longest a follower sleeps with inotify watching FILE's directory. */
+const slowLook = 1000;
+
+/** Copies the files given in order; once the reader is gone or a signal came, closes the rest unread. */
+async function copyAll(files: readonly Opened[], out: Output, stopped: () => boolean): Promise<void> {
+	for (const [position, file] of files.entries()) {
+		if (out.closed || stopped()) {
+			for (const rest of files.slice(position)) {
+				fs.closeSync(rest.fd);
+			}
+
+			return;
+		}
+
+		await copyFile(file, out);
+	}
 }
 
 export async function runCat(options: CatOptions): Promise<number> {
 	const out = new Output();
 	let stopped = false;
-	let wake: (() => void) | undefined;
+	// Only a follower sleeps; `cat` without --follow has no watcher and no timer, and ends at EOF.
+	const waker = options.follow ? new Waker(path.dirname(options.file), Math.max(slowLook, options.interval), options.interval) : undefined;
 	const stop = () => {
 		stopped = true;
-		wake?.();
+		waker?.wake();
 	};
 
-	// The poll timer is what keeps a follower alive; a signal or a closed stdout clears it.
-	const pause = async () => new Promise<void>(resolve => {
-		const timer = setTimeout(resolve, options.interval);
-		wake = () => {
-			clearTimeout(timer);
-			resolve();
-		};
-	});
-
+	out.onClosed = stop;
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
 	try {
 		// One consistent snapshot: no rotation runs while the descriptors are opened.
-		const seen: Seen = new Set();
+		const reading: Reading = {read: [], warned: new Set()};
 		const snapshot = await underLock(options.lockPath, () => stopped, () => {
-			const opened = openAll(archivesOldestFirst(options.file, options.naming), seen);
+			const {opened, read} = openArchives(listArchives(options.file, options.naming, reading.warned).reverse());
 			const fd = openRead(options.file);
-			return {archives: opened, head: fd === undefined ? undefined : current(options.file, fd, seen)};
+			const head = fd === undefined ? undefined : current(options.file, fd);
+			reading.read = head ? [...read, readOf(head)] : read;
+			return {archives: opened, head};
 		});
 		const {archives, head} = snapshot ?? {archives: [], head: undefined};
 		let following = head;
 		try {
-			for (const [position, archive] of archives.entries()) {
-				if (out.closed || stopped) {
-					for (const rest of archives.slice(position)) {
-						fs.closeSync(rest.fd);
-					}
-
-					break;
-				}
-
-				await copyFile(archive, out);
-			}
-
+			await copyAll(archives, out, () => stopped);
 			while (!out.closed && !stopped) {
 				if (following) {
 					await drain(following, out);
 				}
 
-				if (!options.follow || out.closed || stopped) {
+				if (!waker || out.closed || stopped) {
 					break;
 				}
 
@@ -337,12 +452,12 @@ export async function runCat(options: CatOptions): Promise<number> {
 						following.position = 0;
 					}
 
-					await pause();
+					await waker.sleep();
 					continue;
 				}
 
 				if (!onDisk) {
-					await pause();
+					await waker.sleep();
 				}
 
 				// Renamed away, replaced, or FILE appeared: no writer touches a file once it is renamed
@@ -353,7 +468,7 @@ export async function runCat(options: CatOptions): Promise<number> {
 				}
 
 				const old = following;
-				const found = await successors(options.file, options.lockPath, options.naming, seen, old, () => stopped);
+				const found = await successorsOf(options, reading, old, () => stopped);
 				if (found === undefined) {
 					break;
 				}
@@ -364,9 +479,7 @@ export async function runCat(options: CatOptions): Promise<number> {
 				}
 
 				following = next;
-				for (const archive of between) {
-					await copyFile(archive, out);
-				}
+				await copyAll(between, out, () => stopped);
 			}
 		} finally {
 			if (following) {
@@ -374,6 +487,7 @@ export async function runCat(options: CatOptions): Promise<number> {
 			}
 		}
 	} finally {
+		waker?.close();
 		process.off('SIGINT', stop);
 		process.off('SIGTERM', stop);
 	}

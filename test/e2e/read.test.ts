@@ -5,6 +5,7 @@ import zlib from 'node:zlib';
 import test from 'ava';
 import {execa} from 'execa';
 import {readLogFile} from '../helpers/files.js';
+import {follow, trickle} from '../helpers/follow.js';
 import {checkPlainNumbered, plainNumberedLines} from '../helpers/lines.js';
 import {root} from '../helpers/paths.js';
 import {poll} from '../helpers/poll.js';
@@ -17,36 +18,6 @@ function holdLock(lockPath: string) {
 const fd = fs.openSync(process.argv[1], 'a+'); fsx.waitForLockSync(fd); process.stdout.write('locked\\n');
 process.stdin.resume(); process.stdin.on('end', () => process.exit(0));`;
 	return execa('node', ['--input-type=module', '-e', script, lockPath], {cwd: root, stdin: 'pipe', buffer: false});
-}
-
-/** `rotlog cat --follow FILE ...`, with everything it prints so far. */
-function follow(file: string, extra: readonly string[] = []) {
-	const follower = rotlog(['cat', '--follow', file, ...extra], {buffer: false});
-	let output = '';
-	follower.stdout.setEncoding('latin1');
-	follower.stdout.on('data', (chunk: string) => {
-		output += chunk;
-	});
-	return {follower, output: () => output};
-}
-
-/**
- * Writers 0 .. count-1, each a rotlog process fed `perWriter` numbered lines 100 at a time, 5 ms
- * apart, so that their rotations happen while a follower reads; resolves with their results.
- */
-async function trickle(file: string, args: readonly string[], count: number, perWriter: number) {
-	return Promise.all(Array.from({length: count}, async (_, writer) => {
-		const child = rotlog([file, ...args], {stdin: 'pipe'});
-		for (let from = 0; from < perWriter; from += 100) {
-			child.stdin.write(plainNumberedLines(writer, from, 100));
-			await new Promise(resolve => {
-				setTimeout(resolve, 5);
-			});
-		}
-
-		child.stdin.end();
-		return child;
-	}));
 }
 
 test('status --json: FILE, each archive with its time range, and whether the lock is held now', async t => {
