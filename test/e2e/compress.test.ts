@@ -1,4 +1,4 @@
-// Background compression (issue 3): valid archives holding exactly the lines written, crash
+// Background compression: valid archives holding exactly the lines written, crash
 // recovery of killed compressions, failures that keep the raw archive, mixed settings.
 import fs from 'node:fs';
 import os from 'node:os';

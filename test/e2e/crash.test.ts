@@ -1,4 +1,4 @@
-// A crash at every step (issue 7): ROTLOG_TEST_CRASH_AT=PROTOCOL:K SIGKILLs rotlog right after
+// A crash at every step: ROTLOG_TEST_CRASH_AT=PROTOCOL:K SIGKILLs rotlog right after
 // step K of its rotations (`rotate`: each rename or unlink of the plan, retention, the new FILE)
 // or of the compression protocol, in the compression child (`claim`: the temp created and locked;
 // `compress`: temp fsynced, renamed in, directory fsynced, raw dropped). After each crash a fresh writer plus `rotlog

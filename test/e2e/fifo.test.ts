@@ -1,4 +1,4 @@
-// FIFO mode (issue 6): many FIFOs, writers opening and closing them at will, signals, idle cost.
+// FIFO mode: many FIFOs, writers opening and closing them at will, signals, idle cost.
 // Real processes throughout: bin/rotlog and node writer processes; every wait polls a condition.
 import {execSync} from 'node:child_process';
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// A full disk and I/O errors (issue 7): by default the unwritten lines are kept, reading stops,
+// A full disk and I/O errors: by default the unwritten lines are kept, reading stops,
 // writes are retried, and once space returns every line is in FILE exactly once, with no partial
 // line ever left. --on-full drop drops them instead and says how many. Tested on a real full
 // tmpfs where this machine lets us mount one, and through ROTLOG_TEST_FAULTS everywhere.

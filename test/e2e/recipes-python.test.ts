@@ -1,4 +1,4 @@
-// Recipes (issue 8): gunicorn workers logging through rotlog, piped through one rotlog and each
+// Recipes: gunicorn workers logging through rotlog, piped through one rotlog and each
 // through its own; and Python's RotatingFileHandler under several processes against rotlog.
 // gunicorn comes from Debian (python3-gunicorn, installed by .ci/run); without it those tests are
 // skipped with the reason.

@@ -1,4 +1,4 @@
-// Log shippers (issue 8): rotlog rotates by rename, never by copytruncate, so a follower that reopens
+// Log shippers: rotlog rotates by rename, never by copytruncate, so a follower that reopens
 // the name reads every line once. While 4 rotlog writers share FILE and it rotates every 64 KiB (about every 0.6 s),
 // `tail -F FILE` and rsyslog's imfile each end up with every line exactly once.
 // rsyslog comes from Debian (installed by .ci/run); without it that test is skipped with the reason.

@@ -1,4 +1,4 @@
-// Recipes (issue 8): a Node cluster whose workers each pipe into rotlog; the systemd units and the
+// Recipes: a Node cluster whose workers each pipe into rotlog; the systemd units and the
 // crontab line with its --config file from docs/, run or validated as written.
 import fs from 'node:fs';
 import path from 'node:path';

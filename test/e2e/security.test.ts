@@ -1,4 +1,4 @@
-// Hostile paths (issue 7): rotlog often runs as root in a shared log directory. A symlink planted
+// Hostile paths: rotlog often runs as root in a shared log directory. A symlink planted
 // at FILE, FILE.lock, the next archive name or a temp name never makes rotlog write to, truncate
 // or chmod the file it points at: rotlog refuses with one line, or goes around it safely.
 import fs from 'node:fs';

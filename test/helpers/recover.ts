@@ -1,5 +1,5 @@
-// Runs recoverCompressions on FILE (argv: FILE [CODEC]) and prints its report as JSON: the entry
-// point the tests use until `rotlog check` (issue 5) calls the same function.
+// Runs recoverCompressions on FILE (argv: FILE [CODEC]) and prints its report as JSON: recovery on
+// its own, as `rotlog check` runs it after its maintenance, for the crash tests.
 import {selectCodec, type CodecName} from '../../src/compress/codecs.js';
 import {recoverCompressions} from '../../src/compress/pool.js';
 
