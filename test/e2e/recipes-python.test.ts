@@ -117,6 +117,42 @@ withGunicorn('gunicorn: 4 workers piped through one rotlog keep every line once'
 	t.log(`${lines.length} lines (with gunicorn's own), ${pids.size} workers answered`);
 });
 
+// The socket recipe: gunicorn's own log (syslog records: a priority, then the message, a NUL at the
+// end on a stream socket) from every worker reaches one rotlog through its own connection.
+withGunicorn('gunicorn: --log-syslog-to a rotlog listening on a Unix socket, every access line once', async t => {
+	const directory = await tempDir(t);
+	const socket = path.join(directory, 'gunicorn.sock');
+	const logSocket = path.join(directory, 'log.sock');
+	const file = path.join(directory, 'gunicorn.log');
+	const listener = rotlog([file, '--listen', `unix:${logSocket}`, '--syslog', '--max', '8K', '--keep', '100', '--compress', 'none']);
+	t.teardown(() => {
+		listener.kill('SIGKILL');
+	});
+	await poll(() => fs.existsSync(logSocket), 'rotlog to listen');
+	const server = execa(gunicorn!, ['--workers', '4', '--bind', `unix:${socket}`, '--chdir', path.join(fixtures, 'gunicorn'), '--log-syslog', '--log-syslog-to', `unix://${logSocket}#stream`, '--log-syslog-prefix', 'app', 'app:app'], {
+		env: {PYTHONUNBUFFERED: '1', LINES_PER_REQUEST: '1'},
+		reject: false,
+	});
+	t.teardown(() => {
+		server.kill('SIGKILL');
+	});
+	await poll(() => fs.existsSync(socket), 'gunicorn to listen');
+	const tags = await load(socket);
+	server.kill('SIGTERM');
+	await server;
+	// Every access line has landed before rotlog is stopped: one per request.
+	const accessLines = async () => (await catLines(file)).filter(line => line.includes('"GET /?req'));
+	await poll(async () => (await accessLines()).length >= tags.length, 'an access line per request');
+	listener.kill('SIGTERM');
+	const result = await listener;
+	t.is(result.exitCode, 0, result.stderr);
+	const access = await accessLines();
+	t.deepEqual(access.map(line => /GET \/\?(req\d{3})/.exec(line)?.[1]).sort(), [...tags].sort(), 'each request logged once');
+	const lines = await catLines(file);
+	t.true(lines.every(line => !line.startsWith('<') && !line.includes('\0')), 'no syslog priority or NUL left in a line');
+	t.true(lines.some(line => /Booting worker with pid/.test(line)), 'gunicorn\'s error log too');
+});
+
 withGunicorn('gunicorn: each worker through its own rotlog (post_fork) keeps every line once', async t => {
 	const directory = await tempDir(t);
 	const socket = path.join(directory, 'gunicorn.sock');
