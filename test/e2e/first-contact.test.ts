@@ -1,0 +1,88 @@
+// What a first-time user meets: --help that fits a terminal (or 80 columns through a pipe), errors
+// in rotlog's own words with the option probably meant, nothing accepted in silence, completion
+// that offers what the command takes, and a word about a long run when asked.
+import fs from 'node:fs';
+import path from 'node:path';
+import test, {type ExecutionContext} from 'ava';
+import {rotlog, type RotlogResult} from '../helpers/rotlog.js';
+import {tempDir} from '../helpers/temp.js';
+
+/** Exit `exitCode`, exactly `line` on stderr, nothing on stdout. */
+function assertMessage(t: ExecutionContext, result: RotlogResult, exitCode: number, line: string) {
+	t.is(result.stderr, `${line}\n`);
+	t.is(result.exitCode, exitCode);
+	t.is(result.stdout, '');
+}
+
+const commands = [[], ['exec'], ['rotate'], ['check'], ['status'], ['cat'], ['completion']];
+
+test('every command\'s --help, piped, is at most 80 columns wide', async t => {
+	for (const command of commands) {
+		const result = await rotlog([...command, '--help']);
+		t.is(result.exitCode, 0, result.stderr);
+		const wide = result.stdout.split('\n').filter(line => line.length > 80);
+		t.deepEqual(wide, [], `rotlog ${command.join(' ')} --help`);
+	}
+});
+
+test('--help names each option\'s value', async t => {
+	const {stdout} = await rotlog(['--help']);
+	for (const label of ['--max SIZE', '--keep N', '--interval SPEC', '--lock PATH', '--mode MODE', '--on-rotate CMD']) {
+		t.true(stdout.includes(label), label);
+	}
+
+	t.false(stdout.includes('[string]'));
+});
+
+test('status --help and cat --help never say that --interval rotates', async t => {
+	for (const command of ['status', 'cat']) {
+		const {stdout} = await rotlog([command, '--help']);
+		t.false(stdout.includes('rotate when'), stdout);
+		t.true(stdout.includes('--interval SPEC'));
+	}
+});
+
+const messages: Array<[string[], string]> = [
+	[['app.log', '--max-size', '1G'], 'rotlog: unknown option --max-size (did you mean --max?)'],
+	[['status'], 'rotlog: status needs FILE: rotlog status [options] FILE'],
+	[['cat'], 'rotlog: cat needs FILE: rotlog cat [options] FILE'],
+	[['app.log', '--keep'], 'rotlog: --keep needs a value: --keep N'],
+	[['status', 'app.log', '--max', '1K'], 'rotlog: status takes no --max (an option of the write mode, exec, rotate and check)'],
+];
+
+for (const [args, line] of messages) {
+	test(`rotlog's words, exit 2: rotlog ${args.join(' ')}`, async t => {
+		const cwd = await tempDir(t);
+		assertMessage(t, await rotlog(args, {input: 'x\n', cwd}), 2, line);
+		t.deepEqual(fs.readdirSync(cwd), []);
+	});
+}
+
+test('--timestamp iso and --timestamp unix take the next word as the value; another word stays FILE', async t => {
+	const cwd = await tempDir(t);
+	for (const [args, pattern] of [
+		[['--timestamp', 'iso', 'iso.log'], /^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) x\n$/],
+		[['--timestamp', 'unix', 'unix.log'], /^\d+\.\d{3} x\n$/],
+		[['--timestamp', 'bare.log'], /^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) x\n$/],
+	] as const) {
+		const result = await rotlog(args, {input: 'x\n', cwd});
+		t.is(result.exitCode, 0, result.stderr);
+		t.regex(fs.readFileSync(path.join(cwd, args.at(-1)!), 'utf8'), pattern);
+	}
+});
+
+test('a symbolic link at FILE is refused in rotlog\'s words', async t => {
+	const cwd = await tempDir(t);
+	fs.writeFileSync(path.join(cwd, 'victim'), 'v\n');
+	fs.symlinkSync('victim', path.join(cwd, 'x'));
+	assertMessage(t, await rotlog(['x'], {input: 'x\n', cwd}), 1, 'rotlog: refusing \'x\': it is a symbolic link (rotlog never writes through links; name the file itself)');
+	t.is(fs.readFileSync(path.join(cwd, 'victim'), 'utf8'), 'v\n');
+});
+
+test('-V prints the version, as --version does', async t => {
+	const long = await rotlog(['--version']);
+	const short = await rotlog(['-V']);
+	t.is(short.exitCode, 0);
+	t.is(short.stdout, long.stdout);
+	t.regex(short.stdout, /^\d+\.\d+\.\d+/);
+});
