@@ -134,7 +134,7 @@ export const inputOptions = {
 	},
 	stdin: {
 		type: 'boolean',
-		describe: 'With --fifo or --listen, read stdin as well',
+		describe: 'With --fifo or --listen, read stdin as well (without them, stdin is the input)',
 	},
 	listen: {
 		type: 'string',
@@ -215,6 +215,11 @@ export const maintenanceOptions = {
 		type: 'boolean',
 		alias: 'n',
 		describe: 'Print what would be done, one line per action, and change nothing (not even a lock file)',
+	},
+	'missing-ok': {
+		type: 'boolean',
+		describe: 'Skip a named FILE that does not exist without a word [default: a warning, and exit status 1]',
+		coerce: single('missing-ok', parseFlag),
 	},
 } as const satisfies Record<string, RotlogOption>;
 

@@ -80,6 +80,11 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 					throw new UsageError(start.error);
 				}
 
+				// Without --fifo or --listen stdin is the input already: a --stdin there is a misunderstanding.
+				if (args.stdin === true && args.fifo === undefined && args.listen === undefined) {
+					throw new UsageError('invalid --stdin: it only adds stdin to --fifo or --listen input (without them stdin is read anyway)');
+				}
+
 				const {file} = start;
 				if (file.length === 0) {
 					throw new UsageError('invalid FILE \'\': expected a path');

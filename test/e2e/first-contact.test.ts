@@ -86,3 +86,33 @@ test('-V prints the version, as --version does', async t => {
 	t.is(short.stdout, long.stdout);
 	t.regex(short.stdout, /^\d+\.\d+\.\d+/);
 });
+
+test('--stdin without --fifo or --listen is a usage error, and nothing is created', async t => {
+	const cwd = await tempDir(t);
+	assertMessage(t, await rotlog(['app.log', '--stdin'], {input: 'x\n', cwd}), 2, 'rotlog: invalid --stdin: it only adds stdin to --fifo or --listen input (without them stdin is read anyway)');
+	t.deepEqual(fs.readdirSync(cwd), []);
+});
+
+for (const command of ['check', 'rotate']) {
+	test(`${command}: a named log that does not exist is said, the others done, exit 1; --missing-ok skips it silently`, async t => {
+		const cwd = await tempDir(t);
+		fs.writeFileSync(path.join(cwd, 'app.log'), 'x\n');
+		const said = await rotlog([command, 'gone.log', 'app.log', '--max', '1', '--compress', 'none'], {cwd});
+		assertMessage(t, said, 1, 'rotlog: no log at \'gone.log\': skipped (--missing-ok to allow)');
+		t.true(fs.existsSync(path.join(cwd, 'app.log.1')), 'app.log was still rotated');
+		const allowed = await rotlog([command, 'gone.log', '--missing-ok'], {cwd});
+		t.is(allowed.exitCode, 0, allowed.stderr);
+		t.is(allowed.stderr, '');
+		t.false(fs.existsSync(path.join(cwd, 'gone.log.lock')));
+	});
+}
+
+test('check --config: an entry whose log does not exist is said unless it has "missing-ok": true', async t => {
+	const cwd = await tempDir(t);
+	fs.writeFileSync(path.join(cwd, 'config.json'), JSON.stringify({files: [{path: 'quiet.log', 'missing-ok': true}, 'loud.log']}));
+	assertMessage(t, await rotlog(['check', '--config', 'config.json'], {cwd}), 1, 'rotlog: no log at \'loud.log\': skipped (--missing-ok to allow)');
+	fs.writeFileSync(path.join(cwd, 'config.json'), JSON.stringify({defaults: {'missing-ok': true}, files: ['quiet.log', 'loud.log']}));
+	const allowed = await rotlog(['check', '--config', 'config.json'], {cwd});
+	t.is(allowed.exitCode, 0, allowed.stderr);
+	t.is(allowed.stderr, '');
+});
