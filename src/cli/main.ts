@@ -38,6 +38,13 @@ export async function main(argv: readonly string[]): Promise<number> {
 			throw new UsageError(typo);
 		}
 
+		// What the completion script asks for (completion.ts), before yargs.
+		if (argv[0] === '--get-yargs-completions') {
+			const {completions} = await import('./completion.js');
+			process.stdout.write(completions(argv.slice(1)).map(word => `${word}\n`).join(''));
+			return 0;
+		}
+
 		// rotlog's own help (help.ts), before yargs: it would want `status`'s FILE first.
 		const help = helpFor(argv);
 		if (help !== undefined) {

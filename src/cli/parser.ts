@@ -193,12 +193,14 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 			{},
 			() => {
 				schedule(async () => {
-					parser.showCompletionScript();
+					// yargs' script, naming this command in its comment rather than the hidden one.
+					(parser as unknown as {showCompletionScript($0: string, command: string): void}).showCompletionScript('rotlog', 'completion');
 					return 0;
 				});
 			},
 		)
-		// The script calls `rotlog --get-yargs-completions ...`; yargs answers it (hidden command).
+		// The script calls `rotlog --get-yargs-completions ...`, which main() answers (completion.ts)
+		// before yargs; yargs' hidden command only has to exist for the script to be made.
 		.completion('completion-internal', false)
 		.strict()
 		.version(version())

@@ -4,11 +4,12 @@
 import {nearestOption} from './command-guess.js';
 import {type CommandName, commandSummaries, optionsOf, type RotlogOption} from './options.js';
 
-/** How yargs routes a command line: the first word that is not an option or an option's value. */
-export function commandOf(argv: readonly string[]): CommandName {
+/** The words of a command line that are not options or their values, up to any `--`. */
+export function positionals(argv: readonly string[]): string[] {
 	const takesValue = new Set(Object.values(optionsOf).flatMap(options => Object.entries(options)
 		.filter(([, option]) => option.requiresArg === true)
 		.map(([name]) => `--${name}`)));
+	const words: string[] = [];
 	for (let index = 0; index < argv.length; index++) {
 		const word = argv[index]!;
 		if (word === '--') {
@@ -17,13 +18,18 @@ export function commandOf(argv: readonly string[]): CommandName {
 
 		if (word.startsWith('-')) {
 			index += takesValue.has(word) ? 1 : 0;
-			continue;
+		} else {
+			words.push(word);
 		}
-
-		return word in optionsOf && word !== 'write' ? word as CommandName : 'write';
 	}
 
-	return 'write';
+	return words;
+}
+
+/** How yargs routes a command line: by its first word that is not an option or an option's value. */
+export function commandOf(argv: readonly string[]): CommandName {
+	const first = positionals(argv)[0];
+	return first !== undefined && first in optionsOf && first !== 'write' ? first as CommandName : 'write';
 }
 
 /** 'the write mode', or the command's name. */

@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import test, {type ExecutionContext} from 'ava';
-import {rotlog, type RotlogResult} from '../helpers/rotlog.js';
+import {execa} from 'execa';
+import {rotlog, rotlogBin, type RotlogResult} from '../helpers/rotlog.js';
 import {tempDir} from '../helpers/temp.js';
 
 /** Exit `exitCode`, exactly `line` on stderr, nothing on stdout. */
@@ -115,4 +116,39 @@ test('check --config: an entry whose log does not exist is said unless it has "m
 	const allowed = await rotlog(['check', '--config', 'config.json'], {cwd});
 	t.is(allowed.exitCode, 0, allowed.stderr);
 	t.is(allowed.stderr, '');
+});
+
+/** What bash offers for `words` (the last being completed), through the script `rotlog completion` prints. */
+async function complete(t: ExecutionContext, words: string[]): Promise<string[]> {
+	const bin = await tempDir(t);
+	// The script runs `rotlog` from PATH, as an installed rotlog would be.
+	fs.writeFileSync(path.join(bin, 'rotlog'), `#!/bin/sh\nexec '${process.execPath}' '${rotlogBin}' "$@"\n`, {mode: 0o755});
+	const script = (await rotlog(['completion'])).stdout;
+	const quoted = words.map(word => `'${word}'`).join(' ');
+	const result = await execa('bash', ['-c', `${script}\nCOMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _rotlog_yargs_completions; printf '%s\\n' "\${COMPREPLY[@]}"`], {
+		env: {PATH: `${bin}:${process.env['PATH'] ?? ''}`},
+		reject: false,
+	});
+	t.is(result.exitCode, 0, result.stderr);
+	return result.stdout.split('\n').filter(Boolean);
+}
+
+test('the completion script names only commands a user can run', async t => {
+	const {stdout} = await rotlog(['completion']);
+	t.false(stdout.includes('completion-internal'));
+	t.true(stdout.includes('rotlog completion >> ~/.bashrc'));
+});
+
+test('completion: the commands (no $0), the write mode\'s options at the top level, each command\'s own long options', async t => {
+	t.deepEqual(await complete(t, ['rotlog', '']), ['rotate', 'check', 'status', 'cat', 'exec', 'completion']);
+	t.deepEqual(await complete(t, ['rotlog', '--ma']), ['--max', '--max-age', '--max-total', '--max-record', '--max-line']);
+	t.deepEqual(await complete(t, ['rotlog', 'app.log', '--compress', '']), ['gzip', 'brotli', 'zstd', 'none']);
+	const check = await complete(t, ['rotlog', 'check', '--']);
+	for (const option of ['--max', '--keep', '--verbose', '--dry-run', '--missing-ok', '--help', '--version']) {
+		t.true(check.includes(option), option);
+	}
+
+	t.false(check.some(option => /^--.$/.test(option)), check.join(' '));
+	t.false(check.includes('--fifo'));
+	t.deepEqual(await complete(t, ['rotlog', 'status', '--']), ['--lock', '--name', '--date-format', '--interval', '--json', '--utc', '--help', '--version']);
 });
