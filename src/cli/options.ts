@@ -223,6 +223,15 @@ export const maintenanceOptions = {
 	},
 } as const satisfies Record<string, RotlogOption>;
 
+/** The write mode's own options. */
+export const writeOptions = {
+	verbose: {
+		type: 'boolean',
+		alias: 'v',
+		describe: 'At exit, print a summary on stderr: lines, bytes, rotations, time taken (on a terminal a live status line is shown anyway)',
+	},
+} as const satisfies Record<string, RotlogOption>;
+
 /** Options of status. */
 export const statusOptions = {
 	json: {
@@ -273,7 +282,7 @@ export const catOptions = {
  * documented and shown by that command's --help.
  */
 export const commandOptions = {
-	write: {...policyOptions, config: maintenanceOptions.config, ...inputOptions, ...streamOptions},
+	write: {...policyOptions, config: maintenanceOptions.config, ...inputOptions, ...streamOptions, ...writeOptions},
 	exec: {...policyOptions, config: maintenanceOptions.config, ...streamOptions},
 	maintenance: {...policyOptions, ...maintenanceOptions},
 	status: {...namingOptions, ...statusOptions},

@@ -96,7 +96,21 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				const policy = policyOf(file, values);
 				schedule(async () => {
 					const {runWrite} = await import('../commands/write.js');
-					return runWrite({...policy, record: recordOf(values, policy.lockPath), fifos: args.fifo, stdin: args.stdin, maxLine: args['max-line'], tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full'], ...listenValues(args), tag: args.tag});
+					return runWrite({
+						...policy,
+						record: recordOf(values, policy.lockPath),
+						fifos: args.fifo,
+						stdin: args.stdin,
+						maxLine: args['max-line'],
+						tee: args.tee ?? false,
+						timestamp: args.timestamp,
+						onFull: args['on-full'],
+						...listenValues(args),
+						tag: args.tag,
+						verbose: args.verbose ?? false,
+						// A live status line only for a person at a terminal: never into a file, a pipe or a journal.
+						liveStatus: tty.isatty(2) && process.env['TERM'] !== 'dumb',
+					});
 				});
 			},
 		)

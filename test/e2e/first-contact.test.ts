@@ -152,3 +152,61 @@ test('completion: the commands (no $0), the write mode\'s options at the top lev
 	t.false(check.includes('--fifo'));
 	t.deepEqual(await complete(t, ['rotlog', 'status', '--']), ['--lock', '--name', '--date-format', '--interval', '--json', '--utc', '--help', '--version']);
 });
+
+test('--verbose: one summary line at exit; without it, nothing on stderr when it is not a terminal', async t => {
+	const cwd = await tempDir(t);
+	const input = Array.from({length: 1000}, (_, index) => `line ${index}\n`).join('');
+	const verbose = await rotlog(['app.log', '--max', '2K', '--compress', 'none', '--verbose'], {input, cwd});
+	t.is(verbose.exitCode, 0);
+	t.is(verbose.stdout, '');
+	t.regex(verbose.stderr, new RegExp(`^rotlog: 1000 lines, ${Buffer.byteLength(input)} bytes, 4 rotations in \\d+\\.\\d s\\n$`));
+	const quiet = await rotlog(['quiet.log', '--max', '2K', '--compress', 'none'], {input, cwd});
+	t.is(quiet.exitCode, 0);
+	t.is(quiet.stderr, '');
+});
+
+/**
+ * Runs rotlog (the arguments after the script's own) with a pseudo-terminal as its stderr: feeds it
+ * `first`, waits until the terminal shows its status line, feeds `second` and ends its input; prints
+ * what the terminal got. Python's pty module, as Node cannot open a pseudo-terminal (and script(1)
+ * stops relaying output once its own stdin ends, as it does under a test runner).
+ */
+const onTerminal = `
+import os, select, subprocess, sys
+master, slave = os.openpty()
+child = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=slave)
+os.close(slave)
+child.stdin.write(b'first\\n')
+child.stdin.flush()
+out = b''
+def read(until):
+    global out
+    while until is None or until not in out:
+        ready, _, _ = select.select([master], [], [], 20)
+        if not ready:
+            sys.exit('timed out: ' + repr(out))
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            return
+        if not data:
+            return
+        out += data
+read(b'lines/s')
+child.stdin.write(b'second\\n')
+child.stdin.close()
+read(None)
+sys.stdout.buffer.write(out)
+sys.exit(child.wait())
+`;
+
+test('with stderr a terminal, a live status line is drawn and erased at the end', async t => {
+	const cwd = await tempDir(t);
+	const result = await execa('python3', ['-c', onTerminal, process.execPath, rotlogBin, 'app.log'], {cwd, reject: false, timeout: 60_000, stripFinalNewline: false});
+	t.is(result.exitCode, 0, result.stderr);
+	const erase = '\r\u001B[K';
+	t.true(result.stdout.startsWith(`${erase}rotlog: `), JSON.stringify(result.stdout));
+	t.regex(result.stdout.slice(erase.length), /^rotlog: \d+ lines\/s, \d+ B, 0 rotations/);
+	t.true(result.stdout.endsWith(erase), JSON.stringify(result.stdout));
+	t.is(fs.readFileSync(path.join(cwd, 'app.log'), 'utf8'), 'first\nsecond\n');
+});
