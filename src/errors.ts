@@ -60,7 +60,19 @@ export function exitCodeOf(error: unknown): number {
 	return 1;
 }
 
+/** Erases the write mode's live status line on a terminal, so that a line printed after it does not run into it. */
+let statusLineEraser: (() => void) | undefined;
+
+export function setStatusLine(eraser: (() => void) | undefined): void {
+	statusLineEraser = eraser;
+}
+
+export function clearStatusLine(): void {
+	statusLineEraser?.();
+}
+
 /** A warning that does not stop the run: one line on stderr in rotlog's voice. */
 export function warn(message: string): void {
+	clearStatusLine();
 	process.stderr.write(`rotlog: ${message}\n`);
 }

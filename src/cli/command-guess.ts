@@ -99,3 +99,30 @@ export function writeStart(input: WriteStartInput): {file: string} | {error: str
 
 	return {file};
 }
+
+/**
+ * The option a mistyped one probably meant, from `names` (a command's own long options), or
+ * undefined. Case and dashes are ignored. One edit away wins (`--kep`); then an option the word
+ * extends (`--max-size`, `--maxsize`: --max; `--lockfile`: --lock), the longest such; then two
+ * edits away for names of six letters or more (`--compres-levl`).
+ */
+export function nearestOption(word: string, names: readonly string[]): string | undefined {
+	const bare = (name: string) => name.toLowerCase().replaceAll('-', '');
+	const typed = bare(word);
+	if (typed.length === 0) {
+		return undefined;
+	}
+
+	const scored = names.map(name => ({name, distance: editDistance(typed, bare(name))})).sort((a, b) => a.distance - b.distance);
+	const closest = scored[0];
+	if (closest !== undefined && closest.distance <= 1) {
+		return closest.name;
+	}
+
+	const extended = names.filter(name => bare(name).length >= 3 && typed.startsWith(bare(name))).sort((a, b) => b.length - a.length)[0];
+	if (extended !== undefined) {
+		return extended;
+	}
+
+	return closest !== undefined && closest.distance <= 2 && typed.length >= 6 ? closest.name : undefined;
+}

@@ -2,7 +2,33 @@
 // error reaches the user as one line on stderr (errors.ts), never a stack trace.
 import {exitCodeOf, renderError, UsageError} from '../errors.js';
 import {unknownCommand} from './command-guess.js';
+import {helpFor, helpWidth, renderHelp} from './help.js';
 import {buildParser, exists, type Task} from './parser.js';
+
+/**
+ * `--timestamp` takes an optional value, so that `rotlog --timestamp app.log` keeps app.log as
+ * FILE: a bare `--timestamp` is `--timestamp=iso`, and `--timestamp iso` or `--timestamp unix`
+ * are taken as that value (a log named iso or unix is then ./iso). Not past a `--`: what follows
+ * it is not rotlog's (exec's CMD and its arguments).
+ */
+export function withTimestampValue(argv: readonly string[]): string[] {
+	const dashes = argv.includes('--') ? argv.indexOf('--') : argv.length;
+	const normalized: string[] = [];
+	for (let index = 0; index < argv.length; index++) {
+		const argument = argv[index]!;
+		if (argument !== '--timestamp' || index >= dashes) {
+			normalized.push(argument);
+			continue;
+		}
+
+		const next = argv[index + 1];
+		const spaced = next === 'iso' || next === 'unix';
+		normalized.push(`--timestamp=${spaced ? next : 'iso'}`);
+		index += spaced ? 1 : 0;
+	}
+
+	return normalized;
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
 	try {
@@ -12,13 +38,22 @@ export async function main(argv: readonly string[]): Promise<number> {
 			throw new UsageError(typo);
 		}
 
+		// What the completion script asks for (completion.ts), before yargs.
+		if (argv[0] === '--get-yargs-completions') {
+			const {completions} = await import('./completion.js');
+			process.stdout.write(completions(argv.slice(1)).map(word => `${word}\n`).join(''));
+			return 0;
+		}
+
+		// rotlog's own help (help.ts), before yargs: it would want `status`'s FILE first.
+		const help = helpFor(argv);
+		if (help !== undefined) {
+			process.stdout.write(renderHelp(help, helpWidth()));
+			return 0;
+		}
+
 		let task: Task | undefined;
-		// `--timestamp` takes an optional value: only `--timestamp=unix` sets it, so that
-		// `rotlog --timestamp app.log` keeps app.log as FILE.
-		// Not past a `--`: what follows it is not rotlog's (exec's CMD and its arguments).
-		const dashes = argv.indexOf('--');
-		const normalized = argv.map((argument, index) => argument === '--timestamp' && (dashes === -1 || index < dashes) ? '--timestamp=iso' : argument);
-		await buildParser(normalized, scheduled => {
+		await buildParser(withTimestampValue(argv), scheduled => {
 			task = scheduled;
 		}).parseAsync();
 		return task ? await task() : 0;

@@ -7,22 +7,17 @@ import type Yargs from 'yargs/yargs';
 import {RuntimeFailure, UsageError} from '../errors.js';
 import type {ListenAddress} from '../input/address.js';
 import {writeStart} from './command-guess.js';
-import {commandOptions} from './options.js';
+import {helpWidth} from './help.js';
+import {commandOptions, commandSummaries} from './options.js';
 import {archiveOptions, checkHook, checkLock, maintenanceJobs, nonEmptyFile, policyOf, recordedValues, writerValues} from './policies.js';
 import {recordOf, withRecord} from './policy-text.js';
+import {usageText} from './usage-text.js';
 
 /**
  * yargs through its CommonJS entry: one bundled file, loaded in about half the time of its ES
  * module graph (40 ms against 70 ms here), and every writer pays it at start-up.
  */
 const yargs = createRequire(import.meta.url)('yargs/yargs') as typeof Yargs;
-
-const guarantees = `Guarantees: every line read lands exactly once, whole, in order per writer, with its
-bytes unchanged, however many rotlog processes write FILE at once, across rotations and files
-renamed away by other tools. No file holds more than --max bytes unless it holds a single longer
-line. A writer killed with SIGKILL never merges lines: a fragment it left is ended with a newline
-before the next write, and what it had read but not written is lost. With --interval, a line
-written at time t is in the file for t's period. See rotlog(1).`;
 
 function version(): string {
 	const manifest = new URL('../../../package.json', import.meta.url);
@@ -34,13 +29,6 @@ export type Task = () => Promise<number>;
 /** Whether a path exists, a dangling symbolic link included. */
 export function exists(file: string): boolean {
 	return fs.lstatSync(file, {throwIfNoEntry: false}) !== undefined;
-}
-
-/** yargs' messages, as one line in rotlog's voice: 'Unknown argument: bogus' -> 'unknown argument: --bogus'. */
-function usageText(text: string, argv: readonly string[]): string {
-	const asTyped = (name: string) => argv.find(word => word === `--${name}` || word.startsWith(`--${name}=`) || word === `-${name}`)?.split('=')[0] ?? name;
-	const line = text.charAt(0).toLowerCase() + text.slice(1).replaceAll('\n', '; ');
-	return line.replace(/^unknown arguments?: (.*)$/, (_, names: string) => `unknown argument: ${names.split(', ').map(asTyped).join(', ')}`);
 }
 
 /** The socket options make sense only with --listen; named, so that none is silently ignored. */
@@ -70,7 +58,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 		.scriptName('rotlog')
 		.command(
 			'$0 [file]',
-			'Append stdin to FILE as whole lines, safely shared by many writers',
+			commandSummaries.write.summary,
 			command => command
 				.positional('file', {
 					type: 'string',
@@ -92,6 +80,11 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 					throw new UsageError(start.error);
 				}
 
+				// Without --fifo or --listen stdin is the input already: a --stdin there is a misunderstanding.
+				if (args.stdin === true && args.fifo === undefined && args.listen === undefined) {
+					throw new UsageError('invalid --stdin: it only adds stdin to --fifo or --listen input (without them stdin is read anyway)');
+				}
+
 				const {file} = start;
 				if (file.length === 0) {
 					throw new UsageError('invalid FILE \'\': expected a path');
@@ -103,14 +96,28 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				const policy = policyOf(file, values);
 				schedule(async () => {
 					const {runWrite} = await import('../commands/write.js');
-					return runWrite({...policy, record: recordOf(values, policy.lockPath), fifos: args.fifo, stdin: args.stdin, maxLine: args['max-line'], tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full'], ...listenValues(args), tag: args.tag});
+					return runWrite({
+						...policy,
+						record: recordOf(values, policy.lockPath),
+						fifos: args.fifo,
+						stdin: args.stdin,
+						maxLine: args['max-line'],
+						tee: args.tee ?? false,
+						timestamp: args.timestamp,
+						onFull: args['on-full'],
+						...listenValues(args),
+						tag: args.tag,
+						verbose: args.verbose ?? false,
+						// A live status line only for a person at a terminal: never into a file, a pipe or a journal.
+						liveStatus: tty.isatty(2) && process.env['TERM'] !== 'dumb',
+					});
 				});
 			},
 		)
 		.command(
 			// [command..] only catches a CMD given without `--`, to say what is missing.
 			'exec <file> [command..]',
-			'Run CMD (after --, no shell) and append its stdout and stderr to FILE as whole lines; exit with its status',
+			commandSummaries.exec.summary,
 			command => command
 				.positional('file', {type: 'string', describe: 'The log file'})
 				.positional('command', {type: 'string', array: true, describe: 'CMD [ARG...], after --'})
@@ -134,7 +141,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 		)
 		.command(
 			'rotate [files..]',
-			'Rotate each FILE now under the writers\' lock (an empty FILE is left alone)',
+			commandSummaries.rotate.summary,
 			command => command
 				.positional('files', {type: 'string', array: true, describe: 'Log files or patterns'})
 				.options(commandOptions.maintenance),
@@ -148,7 +155,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 		)
 		.command(
 			'check [files..]',
-			'For cron: rotate what is due and apply retention, under the writers\' lock',
+			commandSummaries.check.summary,
 			command => command
 				.positional('files', {type: 'string', array: true, describe: 'Log files or patterns (expanded by rotlog, never through a symbolic link a wildcard matched)'})
 				.options(commandOptions.maintenance),
@@ -162,7 +169,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 		)
 		.command(
 			'status <file>',
-			'Show FILE, its archives and whether the lock is held now',
+			commandSummaries.status.summary,
 			command => command
 				.positional('file', {type: 'string', describe: 'The log file'})
 				.options(commandOptions.status),
@@ -179,7 +186,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 		)
 		.command(
 			'cat <file>',
-			'Print the archives oldest first, then FILE, decompressed; --follow keeps reading across rotations',
+			commandSummaries.cat.summary,
 			command => command
 				.positional('file', {type: 'string', describe: 'The log file'})
 				.options(commandOptions.cat),
@@ -196,23 +203,27 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 		)
 		.command(
 			'completion',
-			'Print a bash/zsh completion script for rotlog (add it to ~/.bashrc or ~/.zshrc)',
+			commandSummaries.completion.summary,
 			{},
 			() => {
 				schedule(async () => {
-					parser.showCompletionScript();
+					// yargs' script, naming this command in its comment rather than the hidden one.
+					(parser as unknown as {showCompletionScript($0: string, command: string): void}).showCompletionScript('rotlog', 'completion');
 					return 0;
 				});
 			},
 		)
-		// The script calls `rotlog --get-yargs-completions ...`; yargs answers it (hidden command).
+		// The script calls `rotlog --get-yargs-completions ...`, which main() answers (completion.ts)
+		// before yargs; yargs' hidden command only has to exist for the script to be made.
 		.completion('completion-internal', false)
-		.epilogue(guarantees)
 		.strict()
 		.version(version())
+		.alias('version', 'V')
+		// rotlog's own help answers --help (main.ts); yargs keeps the option known to the parser
+		// and to completion.
 		.help()
 		.alias('help', 'h')
-		.wrap(Math.min(100, process.stdout.columns || 100))
+		.wrap(helpWidth())
 		.exitProcess(false)
 		.showHelpOnFail(false)
 		.fail((message, error) => {

@@ -13,7 +13,7 @@ import {fsFailure, UsageError} from '../errors.js';
 import {readRecord} from '../log/policy-record.js';
 import {hookProgramProblem} from '../output/hooks.js';
 import {parseConfig} from './config.js';
-import {defaultKeep, policyOptions} from './options.js';
+import {defaultKeep, maintenanceOptions, policyOptions} from './options.js';
 import {valuesOfRecord, withRecord} from './policy-text.js';
 
 export function nonEmptyFile(file: string | undefined): string {
@@ -84,7 +84,8 @@ function readConfig(config: string): ReturnType<typeof parseConfig> {
 		throw fsFailure('read config', config, error);
 	}
 
-	const parsers = Object.fromEntries(Object.entries(policyOptions).map(([key, option]) => [key, option.coerce]));
+	// "missing-ok" is a key too: check and rotate skip that entry's missing files without a word.
+	const parsers = Object.fromEntries([...Object.entries(policyOptions), ['missing-ok', maintenanceOptions['missing-ok']] as const].map(([key, option]) => [key, option.coerce]));
 	return parseConfig(text, config, parsers);
 }
 
@@ -115,11 +116,11 @@ export function checkHook(command: string | undefined, where: string): void {
 }
 
 /** check and rotate: the files and patterns of the command line, then those of --config. */
-export function maintenanceJobs(files: readonly string[], values: PolicyValues & {config?: string | undefined}): MaintenanceJob[] {
+export function maintenanceJobs(files: readonly string[], values: PolicyValues & {config?: string | undefined; 'missing-ok'?: boolean | undefined}): MaintenanceJob[] {
 	const jobs: MaintenanceJob[] = [];
 	// `where(key)` names the option or config key; `where(key, value)` quotes its value too.
 	type Where = (key: 'lock' | 'on-rotate', value?: string) => string;
-	const add = (target: string, targetValues: PolicyValues, where: Where) => {
+	const add = (target: string, targetValues: PolicyValues & {'missing-ok'?: boolean | undefined}, where: Where) => {
 		if (targetValues.lock !== undefined && hasMagic(target)) {
 			throw new UsageError(`${where('lock')}: a lock path cannot be shared by the files of pattern '${target}'`);
 		}
@@ -129,7 +130,11 @@ export function maintenanceJobs(files: readonly string[], values: PolicyValues &
 		const hook = targetValues['on-rotate'];
 		checkHook(hook, where('on-rotate', hook));
 		// Each file's own record under the options: a bare `check` does what that log's writers do.
-		jobs.push({target, policy: file => policyOf(file, withRecord(recordedValues(targetValues.lock ?? `${file}.lock`), targetValues))});
+		jobs.push({
+			target,
+			missingOk: targetValues['missing-ok'] ?? false,
+			policy: file => policyOf(file, withRecord(recordedValues(targetValues.lock ?? `${file}.lock`), targetValues)),
+		});
 	};
 
 	if (values.lock !== undefined && files.length > 1) {
@@ -147,7 +152,7 @@ export function maintenanceJobs(files: readonly string[], values: PolicyValues &
 	if (values.config !== undefined) {
 		for (const [index, entry] of readConfig(values.config).entries()) {
 			// --lock names the lock of the command line's FILE, not of the config's files.
-			const entryValues: PolicyValues = {...values, lock: undefined, ...entry.values};
+			const entryValues: PolicyValues & {'missing-ok'?: boolean | undefined} = {...values, lock: undefined, ...entry.values};
 			add(entry.path, entryValues, (key, value) => `invalid config '${values.config}': files[${index}].${key}${value === undefined ? '' : ` ${JSON.stringify(value)}`}`);
 		}
 	}

@@ -9,7 +9,8 @@ import type {Codec} from '../compress/codecs.js';
 import {recoverCompressions} from '../compress/pool.js';
 import {archiveGroups} from '../decide/archives.js';
 import {archiveExtensions, extensionOf} from '../decide/extensions.js';
-import {renderError} from '../errors.js';
+import {hasMagic} from '../decide/glob.js';
+import {renderError, warn} from '../errors.js';
 import {runHook} from '../output/hooks.js';
 import {describeAction, describePlanned, maintain, type MaintenancePolicy, previewMaintenance} from '../log/maintain.js';
 import {expandTarget} from '../log/targets.js';
@@ -17,6 +18,8 @@ import {expandTarget} from '../log/targets.js';
 export type MaintenanceJob = {
 	/** A path or a pattern, as given. */
 	target: string;
+	/** A plain path that names nothing is skipped without a word (--missing-ok), not reported. */
+	missingOk?: boolean | undefined;
 	/** The policy for one file the target names. */
 	policy(file: string): MaintenancePolicy & {onRotate?: string | undefined; codec?: Codec | undefined};
 };
@@ -35,6 +38,16 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
 	let status = 0;
 	const report = (error: unknown) => {
 		process.stderr.write(`${renderError(error)}\n`);
+		status = 1;
+	};
+
+	// A plain path with nothing of its log there (no FILE, no lock file, nothing to do) is likely a
+	// typo or a log that is gone: said, and the run fails, unless --missing-ok (logrotate's
+	// missingok). A pattern that matches nothing fails already (expandTarget).
+	const absent = (job: MaintenanceJob, file: string, lockPath: string) => !job.missingOk && !hasMagic(job.target)
+		&& fs.lstatSync(file, {throwIfNoEntry: false}) === undefined && !fs.existsSync(lockPath);
+	const skipAbsent = (file: string) => {
+		warn(`no log at '${file}': skipped (--missing-ok to allow)`);
 		status = 1;
 	};
 
@@ -60,7 +73,9 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
 			const policy = job.policy(file);
 			if (run.dryRun) {
 				try {
-					showPlan(file, policy, run.force);
+					if (showPlan(file, policy, run.force) === 0 && absent(job, file, policy.lockPath)) {
+						skipAbsent(file);
+					}
 				} catch (error) {
 					report(error);
 				}
@@ -96,6 +111,10 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
 
 				// Nothing of this log exists (maintain() took no lock): nothing to recover either.
 				if (!fs.existsSync(policy.lockPath)) {
+					if (absent(job, file, policy.lockPath)) {
+						skipAbsent(file);
+					}
+
 					continue;
 				}
 
@@ -134,7 +153,7 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
  * --dry-run: the plan for one file, one line per action on stdout: what the lock would guard
  * (repair, rotation, renames, deletions), then the compressions and hooks that would follow.
  */
-function showPlan(file: string, policy: ReturnType<MaintenanceJob['policy']>, force: boolean): void {
+function showPlan(file: string, policy: ReturnType<MaintenanceJob['policy']>, force: boolean): number {
 	const {actions, names} = previewMaintenance(policy, force, Date.now());
 	const lines = actions.map(action => describePlanned(action));
 	const directory = path.dirname(file);
@@ -163,6 +182,7 @@ function showPlan(file: string, policy: ReturnType<MaintenanceJob['policy']>, fo
 	}
 
 	process.stdout.write(lines.map(line => `${line}\n`).join(''));
+	return lines.length;
 }
 
 export async function runCheck(jobs: MaintenanceJob[], verbose: boolean, dryRun = false): Promise<number> {

@@ -6,9 +6,10 @@ import {LockTurns} from '../decide/lock-turns.js';
 import {TurnHold} from '../log/turn-hold.js';
 import type {Codec} from '../compress/codecs.js';
 import {Compressor} from '../compress/pool.js';
-import {renderError, RuntimeFailure, warn} from '../errors.js';
+import {clearStatusLine, renderError, RuntimeFailure, setStatusLine, warn} from '../errors.js';
 import {defaultMaxLine} from '../input/framing.js';
 import {openInputs, type InputOptions} from '../input/inputs.js';
+import type {WriteCounts} from '../output/progress.js';
 import type {TimestampFormat} from '../output/timestamp.js';
 import {joinWriters} from '../log/join-writers.js';
 import type {PolicyRecord} from '../log/policy-record.js';
@@ -29,6 +30,10 @@ export type WriteOptions = InputOptions & AppenderOptions & {
 	 * ends when the child's pipes close.
 	 */
 	onStopSignal?: ((signal: NodeJS.Signals) => void) | undefined;
+	/** --verbose: a summary line on stderr at exit. */
+	verbose?: boolean | undefined;
+	/** A live status line on stderr (a terminal), redrawn every 500 ms and erased at the end. */
+	liveStatus?: boolean | undefined;
 };
 
 export type {OnFull} from '../decide/full-disk.js';
@@ -52,9 +57,10 @@ export type {OnFull} from '../decide/full-disk.js';
 const writeAt = 32 * 1024;
 const batchLimit = 1024 * 1024;
 
-/** Prints a line that a unit returned, if any. */
+/** Prints a line that a unit returned, if any (erasing the live status line first). */
 function say(line: string | undefined): void {
 	if (line !== undefined) {
+		clearStatusLine();
 		process.stderr.write(`${line}\n`);
 	}
 }
@@ -76,16 +82,38 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 		};
 	})();
 
+	// Counted only for the live status line or the --verbose summary: no work per batch otherwise.
+	const started = clock();
+	const counts: WriteCounts = {lines: 0, bytes: 0, rotations: 0, pending: 0};
+	const progress = options.verbose || options.liveStatus ? await import('../output/progress.js') : undefined;
+	const count = progress === undefined ? undefined : (written: Buffer) => {
+		counts.bytes += written.length;
+		counts.lines += progress.countLines(written);
+	};
+	const live = options.liveStatus && progress ? new progress.LiveStatus(process.stderr, () => counts, clock) : undefined;
+	const redraw = live === undefined ? undefined : setInterval(() => {
+		live.tick();
+	}, 500).unref();
+	if (live !== undefined) {
+		setStatusLine(() => {
+			live.clear();
+		});
+	}
+
 	// Hooks run while writing goes on; the process waits for them before it exits.
 	const hooks = new Set<Promise<void>>();
 	const onFinal = (archive: string | undefined) => {
+		if (count !== undefined && options.codec !== undefined && counts.pending > 0) {
+			counts.pending--;
+		}
+
 		if (onRotate === undefined || runHook === undefined || archive === undefined) {
 			return;
 		}
 
 		const report = (failure: unknown) => {
 			if (failure !== undefined) {
-				process.stderr.write(`${renderError(failure)}\n`);
+				say(renderError(failure));
 			}
 		};
 
@@ -101,8 +129,16 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 		clock,
 		onArchive(archive) {
 			compressor.archived(archive);
+			if (count !== undefined && options.codec !== undefined) {
+				counts.pending++;
+			}
 		},
-		onRotated: options.codec === undefined ? onFinal : undefined,
+		onRotated: count === undefined ? (options.codec === undefined ? onFinal : undefined) : archive => {
+			counts.rotations++;
+			if (options.codec === undefined) {
+				onFinal(archive);
+			}
+		},
 	});
 	// Before any line: this writer is counted as live, and the log's record is settled.
 	const presence = options.record === undefined ? undefined : (() => {
@@ -140,6 +176,7 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 		const written = appender.append(logged);
 		if (written > 0) {
 			tee?.write(logged.subarray(0, written));
+			count?.(logged.subarray(0, written));
 		}
 
 		if (appender.blocked === undefined) {
@@ -189,6 +226,13 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 			void compressor.drain().finally(() => {
 				compressor.close();
 			}).then(async () => Promise.all(hooks)).then(async () => tee?.end(signalled)).then(() => {
+				clearInterval(redraw);
+				live?.end();
+				setStatusLine(undefined);
+				if (options.verbose && progress) {
+					process.stderr.write(`${progress.summaryLine(counts, clock() - started)}\n`);
+				}
+
 				if (error === undefined) {
 					resolve(0);
 				} else {

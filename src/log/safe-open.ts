@@ -45,6 +45,18 @@ export function notRegular(file: string, kind: string): RefusedFile {
 }
 
 /**
+ * The failure of an open with O_NOFOLLOW: ELOOP when a symbolic link is at `file` is said as
+ * what it is (the kernel's "too many symbolic links" reads like a loop in the links).
+ */
+function openFailure(verb: string, file: string, error: unknown): RuntimeFailure {
+	if (errnoCode(error) === 'ELOOP' && fs.lstatSync(file, {throwIfNoEntry: false})?.isSymbolicLink()) {
+		return new RefusedFile(`refusing '${file}': it is a symbolic link (rotlog never writes through links; name the file itself)`, {cause: error});
+	}
+
+	return fsFailure(verb, file, error);
+}
+
+/**
  * Opens the existing file at `file` (never following a symbolic link, never blocking on a FIFO)
  * and makes sure it is a regular file. Undefined when nothing is there and `missingOk`.
  */
@@ -57,7 +69,7 @@ export function openRegular(file: string, flags: number, verb: string, missingOk
 			return undefined;
 		}
 
-		throw fsFailure(verb, file, error);
+		throw openFailure(verb, file, error);
 	}
 
 	const stats = fs.fstatSync(fd);
@@ -78,7 +90,7 @@ export function createExclusive(file: string, flags: number, mode: number, verb:
 			return undefined;
 		}
 
-		throw fsFailure(verb, file, error);
+		throw openFailure(verb, file, error);
 	}
 }
 

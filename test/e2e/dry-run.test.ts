@@ -75,9 +75,13 @@ test('a dry run with nothing due prints nothing; a missing log is left alone', a
 	const quiet = await rotlog(['check', file, '--max', '1M', '--dry-run']);
 	t.is(quiet.exitCode, 0, quiet.stderr);
 	t.is(quiet.stdout, '');
-	const missing = await rotlog(['check', path.join(directory, 'none.log'), '-n']);
+	const missing = await rotlog(['check', path.join(directory, 'none.log'), '-n', '--missing-ok']);
 	t.is(missing.exitCode, 0, missing.stderr);
 	t.is(missing.stdout, '');
+	const said = await rotlog(['check', path.join(directory, 'none.log'), '-n']);
+	t.is(said.exitCode, 1);
+	t.is(said.stderr, `rotlog: no log at '${path.join(directory, 'none.log')}': skipped (--missing-ok to allow)\n`);
+	t.is(said.stdout, '');
 	t.deepEqual(fs.readdirSync(directory), ['app.log']);
 });
 

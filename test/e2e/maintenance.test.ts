@@ -25,7 +25,12 @@ test('rotate: FILE becomes FILE.1, a new empty FILE is there, an empty FILE is n
 	t.false(fs.existsSync(`${file}.2`));
 
 	const missing = await rotlog(['rotate', path.join(directory, 'none.log')], {stripFinalNewline: true});
-	t.is(missing.exitCode, 0);
+	t.is(missing.exitCode, 1);
+	t.is(missing.stderr, `rotlog: no log at '${path.join(directory, 'none.log')}': skipped (--missing-ok to allow)`);
+	t.false(fs.existsSync(path.join(directory, 'none.log.lock')));
+	const allowed = await rotlog(['rotate', path.join(directory, 'none.log'), '--missing-ok'], {stripFinalNewline: true});
+	t.is(allowed.exitCode, 0);
+	t.is(allowed.stderr, '');
 	t.false(fs.existsSync(path.join(directory, 'none.log.lock')));
 
 	const twoLocks = await rotlog(['rotate', file, `${file}.x`, '--lock', path.join(directory, 'l')], {stripFinalNewline: true});
