@@ -236,7 +236,7 @@ export class ChildPool {
 			this.children.delete(child);
 			const task = child.task;
 			child.task = undefined;
-			task?.settle(undefined, why);
+			task?.settle(undefined, this.stopped ? 'stopped' : why);
 			if (!this.stopped) {
 				this.pump();
 			}
