@@ -222,8 +222,25 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 			process.off('SIGINT', onSignal);
 			process.off('SIGHUP', onHangup);
 			process.off('SIGUSR1', onRotateSignal);
-			// Exit once the compressions this process started are finished (or failed), then its hooks.
+			// Exit once this process's own archives are compressed (or failed), then its hooks. A
+			// SIGTERM or SIGINT meanwhile stops the compressions and exits 0 at once: what is left
+			// raw is resumable, and the next writer or check compresses it (protocol.ts).
+			const stopCompressing = () => {
+				process.off('SIGTERM', stopCompressing);
+				process.off('SIGINT', stopCompressing);
+				// A second signal now ends the process as signals do.
+				void compressor.stop().then(left => {
+					if (left > 0 && process.stderr.isTTY) {
+						say(`rotlog: stopped with ${left} archive${left === 1 ? '' : 's'} of '${options.file}' not compressed yet; the next writer or 'rotlog check' compresses ${left === 1 ? 'it' : 'them'}`);
+					}
+				});
+			};
+
+			process.on('SIGTERM', stopCompressing);
+			process.on('SIGINT', stopCompressing);
 			void compressor.drain().finally(() => {
+				process.off('SIGTERM', stopCompressing);
+				process.off('SIGINT', stopCompressing);
 				compressor.close();
 			}).then(async () => Promise.all(hooks)).then(async () => tee?.end(signalled)).then(() => {
 				clearInterval(redraw);

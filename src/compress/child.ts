@@ -6,16 +6,15 @@
 // protocol.ts). It exits when stdin ends, after the jobs it was sent: if the writer that started
 // it is gone, it still finishes them. Ctrl-C on the terminal reaches it too, and is ignored.
 //
-// It imports the protocol and the codecs only, never the pool or recovery: it runs the protocol's
+// It imports the protocol (protocol.ts, job.ts) and the codecs only, never the pool or recovery: it runs the protocol's
 // steps and nothing of its supervisor's, and each child starts without loading them.
 import fs from 'node:fs';
 import os from 'node:os';
 import {pipeline} from 'node:stream';
 import split2 from 'split2';
-import {compressDescriptor} from './codecs.js';
-import {claim, compressionNiceness, swapIn, type ClaimedJob, type Job, type JobStatus} from './protocol.js';
+import {compressionNiceness, type Job} from './protocol.js';
+import {runJob, type JobHooks} from './job.js';
 import {systemReason, warn} from '../errors.js';
-import {stepDone} from '../log/faults.js';
 import {FileLock} from '../log/lock.js';
 
 /**
@@ -63,97 +62,56 @@ async function gate(file: string): Promise<void> {
 	});
 }
 
-/** Step 1 under the log's lock: the claim, or the status when there is nothing to compress. */
-function claimJob(job: Job, lock: FileLock): {job: ClaimedJob; tempFd: number; rawFd: number} | JobStatus {
-	try {
-		const claimed = claim(job, lock);
-		return typeof claimed === 'string' ? claimed : {job: {...job, temp: claimed.temp}, tempFd: claimed.tempFd, rawFd: claimed.rawFd};
-	} catch (error) {
-		warn(`cannot compress '${job.raw}': ${systemReason(error)}; kept uncompressed`);
-		return 'failed';
-	}
-}
-
-/** One archive: compress, fsync, swap in. The temp's lock is ours until its descriptor closes. */
-async function compressOne(job: ClaimedJob, tempFd: number, rawFd: number, lock: FileLock): Promise<JobStatus | `compressed ${number}`> {
-	try {
-		await compressDescriptor(job.codec, rawFd, tempFd);
-		if (testFault === 'fail') {
+/** The job's seams for ROTLOG_TEST_COMPRESS. */
+function testHooks(): JobHooks {
+	return {
+		compressed: testFault === 'fail' ? () => {
 			throw new Error('injected failure (ROTLOG_TEST_COMPRESS=fail)');
-		}
-
-		// The archive keeps the time of its newest line: --max-age, status and cat read it.
-		const raw = fs.fstatSync(rawFd);
-		fs.futimesSync(tempFd, raw.atime, raw.mtime);
-		fs.fsyncSync(tempFd);
-		stepDone('compress');
-	} catch (error) {
-		// Keep the raw archive; the temp goes while we still hold its lock.
-		fs.rmSync(job.temp, {force: true});
-		warn(`cannot compress '${job.raw}': ${systemReason(error)}; kept uncompressed`);
-		return 'failed';
-	}
-
-	if (testFault === 'stall-swap') {
-		await stall();
-	}
-
-	if (testFault?.startsWith('gate:')) {
-		await gate(testFault.slice('gate:'.length));
-	}
-
-	try {
-		const swapped = await swapIn(job, tempFd, lock, testFault === 'stall-drop' ? stall : undefined);
-		// The renamed temp is the compressed archive: its inode tells the writer its name later.
-		return swapped === 'compressed' ? `compressed ${fs.fstatSync(tempFd).ino}` : swapped;
-	} catch (error) {
-		warn(`cannot finish compressing '${job.raw}': ${systemReason(error)}`);
-		return 'failed';
-	}
+		} : undefined,
+		beforeSwap: testFault === 'stall-swap' ? stall : (testFault?.startsWith('gate:') ? async () => gate(testFault.slice('gate:'.length)) : undefined),
+		beforeDrop: testFault === 'stall-drop' ? stall : undefined,
+	};
 }
 
 async function main(): Promise<void> {
 	process.on('SIGINT', () => undefined);
 	process.on('SIGTERM', () => undefined);
 	lowerPriority();
-	let lock: FileLock | undefined;
-	try {
-		// The job protocol is text, one JSON line per job, so split2 reads it (it decodes UTF-8 and
-		// drops a CR before the newline). The log's own bytes never pass through here: the writer
-		// frames them with rotlog's byte framer (src/input/framing.ts), which keeps them exact.
-		// pipeline() passes an error of stdin on to the lines, so that this loop throws it.
-		const lines = pipeline(process.stdin, split2(), () => undefined);
-		for await (const line of lines as AsyncIterable<string>) {
-			if (line.length === 0) {
-				continue;
-			}
-
-			const job = JSON.parse(line) as Job;
-			lock ??= new FileLock(job.lockPath);
-			const claimed = claimJob(job, lock);
-			let status: string;
-			if (typeof claimed === 'string') {
-				status = claimed;
-			} else {
-				try {
-					status = await compressOne(claimed.job, claimed.tempFd, claimed.rawFd, lock);
-				} finally {
-					fs.closeSync(claimed.tempFd);
-					fs.closeSync(claimed.rawFd);
-				}
-			}
-
-			// The blocks and zlib's buffers of this archive are garbage now; without this they pile up
-			// over a run (84 MiB after 16 archives of 16 MiB, 58 MiB with it).
-			(globalThis as {gc?: () => void}).gc?.();
-			try {
-				fs.writeSync(1, `${status}\n`);
-			} catch {
-				// The writer that started us is gone (EPIPE): finish the jobs sent all the same.
-			}
+	const hooks = testHooks();
+	// The job protocol is text, one JSON line per job, so split2 reads it (it decodes UTF-8 and
+	// drops a CR before the newline). The log's own bytes never pass through here: the writer
+	// frames them with rotlog's byte framer (src/input/framing.ts), which keeps them exact.
+	// pipeline() passes an error of stdin on to the lines, so that this loop throws it.
+	const lines = pipeline(process.stdin, split2(), () => undefined);
+	for await (const line of lines as AsyncIterable<string>) {
+		if (line.length === 0) {
+			continue;
 		}
-	} finally {
-		lock?.close();
+
+		const job = JSON.parse(line) as Job;
+		// One child serves the archives of many logs (one `rotlog check` over a pattern): the
+		// lock of each job's log, opened for that job only.
+		let status: string;
+		try {
+			const lock = new FileLock(job.lockPath);
+			try {
+				status = await runJob(job, lock, hooks);
+			} finally {
+				lock.close();
+			}
+		} catch (error) {
+			warn(`cannot compress '${job.raw}': ${systemReason(error)}; kept uncompressed`);
+			status = 'failed';
+		}
+
+		// The blocks and zlib's buffers of this archive are garbage now; without this they pile up
+		// over a run (84 MiB after 16 archives of 16 MiB, 58 MiB with it).
+		(globalThis as {gc?: () => void}).gc?.();
+		try {
+			fs.writeSync(1, `${status}\n`);
+		} catch {
+			// The writer that started us is gone (EPIPE): finish the jobs sent all the same.
+		}
 	}
 }
 

@@ -52,6 +52,15 @@ function readFull(fd: number, buffer: Buffer, position: number): number {
 	return filled;
 }
 
+/**
+ * Each deflate call leaves its output pieces behind as garbage outside V8's heap, which V8
+ * collects only once much has piled up: a child compressing a 100 MiB archive peaked at 84 MB
+ * RSS. With --expose-gc (the compression child has it) a collection every 8 blocks keeps it
+ * near the floor of an idle Node; where gc is not exposed, nothing changes.
+ */
+const collectEvery = 8;
+const collect = (globalThis as {gc?: () => void}).gc;
+
 /** zlib's memLevel 9 (gzip uses 8): a larger hash table, about 12% faster at level 6 and no larger. */
 const memLevel = 9;
 
@@ -91,6 +100,10 @@ export function gzipBlocks(input: number, output: number, level: number, blockBy
 			: Buffer.concat([dictionary, block]).subarray(-windowBytes);
 		if (length < blockBytes) {
 			break;
+		}
+
+		if (turn % collectEvery === collectEvery - 1) {
+			collect?.();
 		}
 	}
 

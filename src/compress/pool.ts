@@ -1,81 +1,340 @@
-// The writer's pool of compression children: it queues the raw archives that rotations make,
-// hands them to long-lived child processes (child.ts) one at a time, hears back what became of
-// each, and after each rotation runs the recovery steps (recovery.ts) for what killed compressions
-// left. A writer never compresses on its own thread, and never holds the log's lock while an
-// archive is compressed: the child takes the lock only to claim and to swap in (protocol.ts).
+// Who compresses, and with how many processes. A log's raw archives are compressed by one process
+// at a time, its compressor: the one holding byte 2 of the log's lock file, taken without waiting
+// (kernel-lock.ts). The others leave their archives to it and look again now and then; a writer's
+// exit waits for its own archives only. The compressor hands archives to long-lived child
+// processes (child.ts) from its pool, at most one child per core on the host (slots.ts); `rotlog
+// check` compresses small archives itself instead, where that costs less than starting a child.
+// No process ever holds the log's lock while an archive is compressed: the child (or check) takes
+// it only to claim and to swap in (protocol.ts, job.ts), and a stale job, whose raw archive is
+// gone or compressed, is dropped after a stat or two, without the log's lock.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {type ChildProcess, spawn} from 'node:child_process';
-import split2 from 'split2';
+import type {ChildProcess} from 'node:child_process';
 import type {ArchiveOptions} from '../decide/archives.js';
 import type {Codec} from './codecs.js';
 import {systemReason, warn} from '../errors.js';
+import {kernelLock} from '../log/kernel-lock.js';
 import {FileLock} from '../log/lock.js';
-import {compressionNiceness, findByInode, removeOrphan, tempName, type Job, type JobStatus} from './protocol.js';
+import {archiveKey, compressionNiceness, findByInode, removeOrphan, tempName, type Job, type JobStatus} from './protocol.js';
 import {dropDuplicates, findLeftovers, removeOrphans, type RecoveryReport} from './recovery.js';
+import {slotCount, takeSlot} from './slots.js';
 
 export type CompressorOptions = {
 	file: string;
 	lockPath: string;
 	/** Undefined: compress nothing, only clean up what killed compressions left. */
 	codec: Codec | undefined;
-	/** Compressions running at once; default one per core. */
-	concurrency?: number;
 	/** How archives are named (numbered by default), to find raw ones left behind. */
 	naming?: ArchiveOptions | undefined;
 	/** Told of each archive this compressor made final: compressed, or kept raw after a failure. */
 	onFinal?: ((archive: string) => void) | undefined;
+	/** The children to use; by default a pool of this compressor's own. */
+	pool?: ChildPool | undefined;
+	/** Compress raw archives smaller than this many bytes in this process, not in a child (check). */
+	inProcessBelow?: number | undefined;
 };
+
+/**
+ * Below this size `rotlog check` compresses an archive itself: starting a child costs about
+ * 0.1 s of CPU (Node's start-up), and gzip -6 compresses 1 MiB of log lines in about 10 ms, so
+ * a child pays off only for archives of several MiB, and only when two cores work at once.
+ */
+export const inProcessLimit = 4 * 1024 * 1024;
+
+/** How often a process whose archives wait for another process's compressor looks again. */
+const retryMs = 100;
 
 const childScript = fileURLToPath(new URL('child.js', import.meta.url));
 
-/** A raw archive waiting for a child, known by inode (its name shifts with rotations). */
-type Pending = {ino: number; raw: string};
+/**
+ * --expose-gc: the child collects after each archive and every 8 MiB within one (gzip-blocks.ts),
+ * so its peak memory stays near an idle Node's: 55 MB with a 100 MiB archive, against 80-84 MB
+ * before. --max-semi-space-size=1 and UV_THREADPOOL_SIZE=1 made no difference there.
+ */
+const childFlags = ['--expose-gc'];
+
+/** Called with the child's status line for a job, or undefined and why when the child died first. */
+type Settle = (line: string | undefined, why?: string) => void;
+
+type Task = {job: Job; settle: Settle};
 
 /** A compression child: long-lived while there is work, one archive at a time. */
-type Child = {process: ChildProcess; job: Pending | undefined; ending: boolean};
+type Child = {process: ChildProcess; task: Task | undefined; ending: boolean};
 
 /**
- * Hands raw archives to compression children, at most `concurrency` at once, and repairs what
- * killed compressions left behind. One per writer process; `drain()` waits for everything started.
- *
- * A child is a Node process started once and fed archives one at a time over its stdin while the
- * queue has any: start-up (about 0.2 s of CPU for Node) is paid once per burst of rotations, not
- * per archive, and a child that frees up takes the next archive, so no core idles while another
- * child still has a backlog. When the queue is empty the idle children are told to end.
+ * The compression children of one process, shared by every log it compresses (one `rotlog check`
+ * over many logs pays Node's start-up once). A child is fed archives one at a time over its stdin
+ * while any wait, and told to end when none do (after `linger` ms: a check moving on to the next
+ * log keeps it). A child starts only with a host slot (slots.ts): while none is free, tasks wait
+ * and the pool tries again every 100 ms.
+ */
+export class ChildPool {
+	readonly concurrency: number;
+	private readonly children = new Set<Child>();
+	private readonly waiting: Task[] = [];
+	private retry: NodeJS.Timeout | undefined;
+	private lingering: NodeJS.Timeout | undefined;
+	private spawn: typeof import('node:child_process').spawn | undefined;
+	private stopped = false;
+
+	constructor(private readonly linger = 0, concurrency = slotCount()) {
+		this.concurrency = Math.max(1, concurrency);
+	}
+
+	/** Compresses `job` in a child; `settle` hears the outcome. */
+	async submit(job: Job, settle: Settle): Promise<void> {
+		// Loaded with the first archive: a writer that never rotates never loads it.
+		this.spawn ??= (await import('node:child_process')).spawn;
+		if (this.stopped) {
+			settle(undefined, 'stopped');
+			return;
+		}
+
+		this.waiting.push({job, settle});
+		this.pump();
+	}
+
+	/** Kills the children at once (their temps become orphans, which recovery removes); resolves once they are gone. */
+	async stop(): Promise<void> {
+		this.stopped = true;
+		clearTimeout(this.retry);
+		clearTimeout(this.lingering);
+		for (const task of this.waiting.splice(0)) {
+			task.settle(undefined, 'stopped');
+		}
+
+		const exits = [...this.children].map(async child => new Promise<void>(resolve => {
+			child.process.once('close', () => {
+				resolve();
+			});
+			child.process.kill('SIGKILL');
+		}));
+		await Promise.all(exits);
+	}
+
+	/** Tells every child to end once its archive is done. */
+	close(): void {
+		clearTimeout(this.retry);
+		clearTimeout(this.lingering);
+		for (const child of this.children) {
+			this.end(child);
+		}
+	}
+
+	private pump(): void {
+		clearTimeout(this.lingering);
+		let starved = false;
+		while (this.waiting.length > 0) {
+			let child = [...this.children].find(each => each.task === undefined && !each.ending);
+			if (child === undefined && this.children.size < this.concurrency) {
+				const started = this.startChild();
+				starved = started === 'no slot';
+				child = typeof started === 'string' ? undefined : started;
+			}
+
+			if (child === undefined) {
+				break;
+			}
+
+			this.send(child, this.waiting.shift()!);
+		}
+
+		if (starved && this.retry === undefined) {
+			// Every slot is held, by this host's other compressors: try again shortly.
+			this.retry = setTimeout(() => {
+				this.retry = undefined;
+				this.pump();
+			}, retryMs);
+		}
+
+		if (this.waiting.length === 0) {
+			if (this.linger > 0) {
+				this.lingering = setTimeout(() => {
+					this.endIdle();
+				}, this.linger).unref();
+			} else {
+				this.endIdle();
+			}
+		}
+	}
+
+	private endIdle(): void {
+		for (const child of this.children) {
+			if (child.task === undefined) {
+				this.end(child);
+			}
+		}
+	}
+
+	/**
+	 * Starts a child holding a host slot: 'no slot' when every slot is held, 'failed' when it
+	 * cannot be started (the waiting archives are then kept raw). Starting blocks this thread
+	 * until the child has exec'd Node, a few milliseconds, once per child.
+	 */
+	private startChild(): Child | 'no slot' | 'failed' {
+		const slot = takeSlot();
+		if (slot === undefined) {
+			return 'no slot';
+		}
+
+		let spawned: ChildProcess;
+		try {
+			// The slot's lock goes with the descriptor to the child (its fd 3): held while it lives.
+			spawned = this.spawn!(process.execPath, [...childFlags, childScript], {
+				stdio: ['pipe', 'pipe', 'inherit', slot === 'unbounded' ? 'ignore' : slot],
+			});
+		} catch (error) {
+			this.failWaiting(systemReason(error));
+			return 'failed';
+		} finally {
+			if (slot !== 'unbounded') {
+				fs.closeSync(slot);
+			}
+		}
+
+		try {
+			// Lower it at once, so that even Node's start-up in the child yields to the writer.
+			if (spawned.pid !== undefined) {
+				os.setPriority(spawned.pid, compressionNiceness);
+			}
+		} catch {
+			// Exited already, or not permitted: the child lowers itself too.
+		}
+
+		const child: Child = {process: spawned, task: undefined, ending: false};
+		this.children.add(child);
+		// A child that died leaves its stdin broken: its exit says what happened.
+		spawned.stdin?.on('error', () => undefined);
+		// One status line per job, in the order the jobs were sent (JobStatus).
+		let buffered = '';
+		spawned.stdout?.setEncoding('utf8').on('data', (text: string) => {
+			buffered += text;
+			let newline: number;
+			while ((newline = buffered.indexOf('\n')) >= 0) {
+				const line = buffered.slice(0, newline);
+				buffered = buffered.slice(newline + 1);
+				const task = child.task;
+				if (task !== undefined) {
+					child.task = undefined;
+					task.settle(line);
+				}
+			}
+
+			this.pump();
+		});
+		let gone = false;
+		const exited = (why: string) => {
+			if (gone) {
+				return;
+			}
+
+			gone = true;
+			this.children.delete(child);
+			const task = child.task;
+			child.task = undefined;
+			task?.settle(undefined, this.stopped ? 'stopped' : why);
+			if (!this.stopped) {
+				this.pump();
+			}
+		};
+
+		spawned.once('error', error => {
+			exited(systemReason(error));
+		});
+		spawned.once('close', (_code, signal) => {
+			exited(`compressor killed by ${signal ?? 'an error'}`);
+		});
+		return child;
+	}
+
+	private send(child: Child, task: Task): void {
+		child.task = task;
+		child.process.stdin?.write(`${JSON.stringify(task.job)}\n`);
+	}
+
+	/** No more archives for this child: it finishes the one it has, if any, and exits. */
+	private end(child: Child): void {
+		if (!child.ending) {
+			child.ending = true;
+			child.process.stdin?.end();
+		}
+	}
+
+	/** No child could be started: every waiting archive is kept raw, said once each. */
+	private failWaiting(why: string): void {
+		for (const task of this.waiting.splice(0)) {
+			task.settle(undefined, why);
+		}
+	}
+}
+
+/** A raw archive waiting to be compressed, known by inode (its name shifts with rotations). */
+type Pending = {
+	ino: number;
+	/** Tells it from a later archive that reuses the inode (protocol.ts, archiveKey). */
+	key: string;
+	raw: string;
+	size: number;
+	/**
+	 * The raw archive, open: once its link count is 0 it is gone (compressed and dropped, or
+	 * deleted by retention), a stale job told by one fstat without the log's lock. Reading the
+	 * directory could not tell that without the lock: an entry renamed by a rotation meanwhile
+	 * may be missed.
+	 */
+	fd: number;
+	/**
+	 * drain() waits for it: made by this process, or left by another and found while this process
+	 * still had work of its own (a writer before the end of its input, or a check).
+	 */
+	own: boolean;
+};
+
+/**
+ * The compression of one log's archives in this process: it queues the raw archives this
+ * process makes, and, while it is the log's compressor (byte 2 of the lock file), those others
+ * left, and repairs what killed compressions left behind. `drain()` waits for this process's own.
  */
 export class Compressor {
 	readonly report: RecoveryReport = {compressed: [], removedRaws: [], removedTemps: [], failed: [], busy: []};
 	private readonly queue: Pending[] = [];
-	private readonly children = new Set<Child>();
+	private readonly running = new Set<Pending>();
 	/** Recovery steps waiting for a disk flush. */
 	private readonly background = new Set<Promise<void>>();
-	private readonly failedInodes = new Set<number>();
-	private readonly concurrency: number;
+	private failedKeys = new Set<string>();
 	private readonly directory: string;
 	private readonly base: string;
+	private readonly pool: ChildPool;
+	private readonly ownsPool: boolean;
 	private lock: FileLock | undefined;
+	/** The lock file, open to hold byte 2 while this process is the log's compressor. */
+	private holderFd: number | undefined;
+	private holding = false;
 	private scanPending = false;
+	private draining = false;
+	private stopped = false;
+	private retry: NodeJS.Timeout | undefined;
 	private idle: Array<() => void> = [];
 
 	constructor(private readonly options: CompressorOptions) {
-		this.concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());
 		this.directory = path.dirname(options.file);
 		this.base = path.basename(options.file);
+		this.ownsPool = options.pool === undefined;
+		this.pool = options.pool ?? new ChildPool();
 	}
 
 	/**
-	 * Called under the log's lock right after a rotation made `archive`: note its inode (one stat)
-	 * for a child, and look for leftovers once the lock is released.
+	 * Called under the log's lock right after a rotation made `archive`: note its identity (one
+	 * stat), and once the lock is released, compress it (if this process is the log's compressor)
+	 * and look for leftovers.
 	 */
 	archived(archive: string): void {
 		if (this.options.codec !== undefined) {
 			try {
 				const stats = fs.lstatSync(archive);
 				if (stats.isFile()) {
-					this.enqueue({ino: stats.ino, raw: archive});
+					this.enqueue({ino: stats.ino, key: archiveKey(stats), raw: archive, size: stats.size, own: true});
 				}
 			} catch (error) {
 				warn(`cannot compress '${archive}': ${systemReason(error)}; kept uncompressed`);
@@ -84,16 +343,24 @@ export class Compressor {
 
 		if (!this.scanPending) {
 			this.scanPending = true;
+			// Leftovers found by a look that began while this writer still read its input are its
+			// to finish before it exits; those found later are the next writer's or check's.
+			const reading = !this.draining;
 			setImmediate(() => {
 				this.scanPending = false;
-				this.recoverLeftovers();
+				if (this.hold()) {
+					this.recoverLeftovers(true, reading);
+				}
+
 				this.pump();
 			});
 		}
 	}
 
-	/** Resolves once no compression is pending or running. */
+	/** Resolves once this process's own archives are compressed (or failed, or compressed by another). */
 	async drain(): Promise<void> {
+		this.draining = true;
+		this.pump();
 		if (this.isIdle()) {
 			return;
 		}
@@ -103,10 +370,37 @@ export class Compressor {
 		});
 	}
 
-	/** Tells every child to end once its archive is done (they are idle after drain()). */
+	/**
+	 * Stops at once: children killed, nothing more started. Returns how many of this process's
+	 * own archives are left raw (the next writer or check compresses them).
+	 */
+	async stop(): Promise<number> {
+		this.stopped = true;
+		clearTimeout(this.retry);
+		const left = new Set([...this.queue, ...this.running].filter(pending => pending.own && this.stillThere(pending)).map(pending => pending.key));
+		this.keepQueued(() => false);
+		await this.pool.stop();
+		for (const pending of this.running) {
+			this.forget(pending);
+		}
+
+		this.running.clear();
+		this.letGo();
+		this.wake();
+		return left.size;
+	}
+
+	/** Gives up the log's compressor and the lock; tells this compressor's own children to end. */
 	close(): void {
-		for (const child of this.children) {
-			this.end(child);
+		clearTimeout(this.retry);
+		if (this.ownsPool) {
+			this.pool.close();
+		}
+
+		this.letGo();
+		if (this.holderFd !== undefined) {
+			fs.closeSync(this.holderFd);
+			this.holderFd = undefined;
 		}
 
 		this.lock?.close();
@@ -114,32 +408,111 @@ export class Compressor {
 	}
 
 	/**
-	 * Finishes or removes what killed compressions left: orphaned temps (nobody holds their lock)
-	 * are removed, a raw archive next to its compressed copy is removed once that copy is fsynced,
-	 * and other raw archives are queued for compression (when this compressor has a codec).
+	 * `rotlog check`: finishes or removes what killed compressions left: orphaned temps (nobody
+	 * holds their lock) are removed, a raw archive next to its compressed copy is removed once that
+	 * copy is fsynced, and other raw archives are compressed, unless another process is the log's
+	 * compressor now (then they are left to it).
 	 */
-	recoverLeftovers(): void {
+	async recover(): Promise<RecoveryReport> {
+		const holding = this.hold();
+		this.recoverLeftovers(holding);
+		if (!holding) {
+			this.keepQueued(() => false);
+		}
+
+		this.pump();
+		await this.drain();
+		return this.report;
+	}
+
+	/**
+	 * Scans the directory for leftovers (see recover()); raw archives are queued when `queue`,
+	 * and awaited by drain() when `awaited`.
+	 */
+	recoverLeftovers(queue = true, awaited = true): void {
 		try {
-			this.scan();
+			this.scan(queue, awaited);
 		} catch (error) {
 			warn(`cannot recover compressions in '${this.directory}': ${systemReason(error)}`);
 		}
 	}
 
-	private enqueue(pending: Pending): void {
-		const known = (each: Pending | undefined) => each?.ino === pending.ino;
-		if (this.failedInodes.has(pending.ino) || this.queue.some(known) || [...this.children].some(child => known(child.job))) {
+	/** Takes byte 2 of the lock file if nobody holds it: true while this process is the log's compressor. */
+	private hold(): boolean {
+		if (this.holding) {
+			return true;
+		}
+
+		try {
+			this.holderFd ??= fs.openSync(this.options.lockPath, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
+			this.holding = kernelLock.tryLock(this.holderFd, 2);
+		} catch {
+			// No lock file to hold (removed by hand): compress without the bound.
+			this.holding = true;
+		}
+
+		return this.holding;
+	}
+
+	private letGo(): void {
+		if (this.holding && this.holderFd !== undefined) {
+			kernelLock.unlock(this.holderFd, 2);
+		}
+
+		this.holding = false;
+	}
+
+	private enqueue(archive: Omit<Pending, 'fd'>): void {
+		const known = (each: Pending) => each.key === archive.key;
+		if (this.stopped || this.failedKeys.has(archive.key) || this.queue.some(known) || [...this.running].some(known)) {
 			return;
 		}
 
-		this.queue.push(pending);
+		let fd: number;
+		try {
+			fd = fs.openSync(archive.raw, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+			if (fs.fstatSync(fd).ino !== archive.ino) {
+				fs.closeSync(fd);
+				return;
+			}
+		} catch {
+			// Gone already (retention, or another process compressed it).
+			return;
+		}
+
+		this.queue.push({...archive, fd});
 	}
 
-	private scan(): void {
+	/** Done with `pending`: its raw archive's descriptor is closed. */
+	private forget(pending: Pending): void {
+		try {
+			fs.closeSync(pending.fd);
+		} catch {
+			// Closed already.
+		}
+	}
+
+	/** Keeps the queued archives `keep` says to, forgetting the others. */
+	private keepQueued(keep: (pending: Pending) => boolean): void {
+		const kept: Pending[] = [];
+		for (const pending of this.queue) {
+			if (keep(pending)) {
+				kept.push(pending);
+			} else {
+				this.forget(pending);
+			}
+		}
+
+		this.queue.splice(0, this.queue.length, ...kept);
+	}
+
+	private scan(queue: boolean, awaited: boolean): void {
 		const leftovers = findLeftovers(this.directory, this.base, this.options.naming ?? {});
-		const ours = new Set([...this.children].flatMap(child => (child.job === undefined ? [] : [child.job.ino])));
-		for (const {ino, name, live} of leftovers.raws) {
-			if (this.options.codec === undefined || this.failedInodes.has(ino)) {
+		const ours = new Set([...this.running].map(pending => pending.ino));
+		// Failures are remembered only while their archive is there (a long-lived writer makes many).
+		this.failedKeys = new Set(leftovers.raws.map(raw => raw.key).filter(key => this.failedKeys.has(key)));
+		for (const {ino, key, name, size, live} of leftovers.raws) {
+			if (this.options.codec === undefined || this.failedKeys.has(key)) {
 				continue;
 			}
 
@@ -148,9 +521,9 @@ export class Compressor {
 				if (!ours.has(ino)) {
 					this.report.busy.push(name);
 				}
-			} else {
+			} else if (queue) {
 				// The child claims it under the lock, and finds it by inode then.
-				this.enqueue({ino, raw: path.join(this.directory, name)});
+				this.enqueue({ino, key, raw: path.join(this.directory, name), size, own: awaited});
 			}
 		}
 
@@ -172,123 +545,111 @@ export class Compressor {
 	}
 
 	/**
-	 * Gives each idle child the next archive, starting children up to `concurrency` while archives
-	 * wait; with nothing left to give, tells the idle children to end.
+	 * While this process is the log's compressor, hands the queued archives out (to a child, or
+	 * compresses a small one here), dropping stale ones; once it has nothing left, gives up being
+	 * the compressor. Otherwise drops what the compressor will do, and looks again shortly for
+	 * this process's own archives.
 	 */
-	pump(): void {
-		while (this.queue.length > 0) {
-			const child = [...this.children].find(each => each.job === undefined && !each.ending)
-				?? (this.children.size < this.concurrency ? this.startChild() : undefined);
-			if (child === undefined) {
-				break;
-			}
-
-			this.send(child, this.queue.shift()!);
+	private pump(): void {
+		if (this.stopped) {
+			return;
 		}
 
-		if (this.queue.length === 0) {
-			for (const child of this.children) {
-				if (child.job === undefined) {
-					this.end(child);
-				}
-			}
+		if (this.draining) {
+			// A writer's exit waits for its own archives only; the leftovers are the next one's.
+			this.keepQueued(pending => pending.own);
+		}
+
+		if (this.queue.length > 0 && this.hold()) {
+			this.dispatch();
+		} else if (!this.holding) {
+			this.awaitCompressor();
+		}
+
+		if (this.holding && this.queue.length === 0 && this.running.size === 0 && this.background.size === 0) {
+			this.letGo();
 		}
 
 		if (this.isIdle()) {
-			const waiting = this.idle;
-			this.idle = [];
-			for (const resolve of waiting) {
-				resolve();
+			this.wake();
+		}
+	}
+
+	private dispatch(): void {
+		while (this.queue.length > 0 && this.running.size < this.pool.concurrency) {
+			const pending = this.queue.shift()!;
+			if (!this.stillThere(pending)) {
+				this.forget(pending);
+				continue;
 			}
+
+			const job: Job = {codec: this.options.codec!, file: this.options.file, lockPath: this.options.lockPath, ino: pending.ino, raw: pending.raw};
+			this.running.add(pending);
+			const settle = (line: string | undefined, why?: string) => {
+				if (!this.running.delete(pending)) {
+					return;
+				}
+
+				this.forget(pending);
+				this.settle(pending, line, why);
+				this.pump();
+			};
+
+			if (pending.size < (this.options.inProcessBelow ?? 0)) {
+				void this.runHere(job, settle);
+			} else {
+				void this.pool.submit(job, settle);
+			}
+		}
+	}
+
+	/** Compresses a small archive in this process (check): outside the log's lock like a child. */
+	private async runHere(job: Job, settle: Settle): Promise<void> {
+		const {runJob} = await import('./job.js');
+		let line: string;
+		try {
+			line = await runJob(job, this.lockFile());
+		} catch (error) {
+			settle(undefined, systemReason(error));
+			return;
+		}
+
+		settle(line);
+	}
+
+	/**
+	 * Another process is the log's compressor: what it finds it compresses. This process keeps
+	 * only its own archives that are still raw, and looks again shortly.
+	 */
+	private awaitCompressor(): void {
+		this.keepQueued(pending => pending.own && this.stillThere(pending));
+		if (this.queue.length > 0 && this.retry === undefined) {
+			this.retry = setTimeout(() => {
+				this.retry = undefined;
+				this.pump();
+			}, retryMs);
+		}
+	}
+
+	/** Whether `pending`'s raw archive is still there (one fstat): else the job is stale. */
+	private stillThere(pending: Pending): boolean {
+		try {
+			return fs.fstatSync(pending.fd).nlink > 0;
+		} catch {
+			return false;
 		}
 	}
 
 	private isIdle(): boolean {
-		return this.queue.length === 0 && ![...this.children].some(child => child.job !== undefined) && this.background.size === 0 && !this.scanPending;
+		return this.running.size === 0 && this.background.size === 0 && !this.scanPending
+			&& (this.stopped || !this.queue.some(pending => pending.own || !this.draining));
 	}
 
-	/**
-	 * Starts a child (undefined when it cannot be started: the archive waiting for it is then kept
-	 * raw). Starting blocks this thread until the child has exec'd Node, a few milliseconds, once
-	 * per child.
-	 */
-	private startChild(): Child | undefined {
-		let spawned: ChildProcess;
-		try {
-			// --expose-gc: the child collects after each archive, so its peak memory stays that of one.
-			spawned = spawn(process.execPath, ['--expose-gc', childScript], {stdio: ['pipe', 'pipe', 'inherit']});
-		} catch (error) {
-			this.failQueued(systemReason(error));
-			return undefined;
-		}
-
-		try {
-			// Lower it at once, so that even Node's start-up in the child yields to the writer.
-			if (spawned.pid !== undefined) {
-				os.setPriority(spawned.pid, compressionNiceness);
-			}
-		} catch {
-			// Exited already, or not permitted: the child lowers itself too.
-		}
-
-		const child: Child = {process: spawned, job: undefined, ending: false};
-		this.children.add(child);
-		// A child that died leaves its stdin broken: its exit says what happened.
-		spawned.stdin?.on('error', () => undefined);
-		// One status line per job, in the order the jobs were sent (JobStatus).
-		spawned.stdout?.pipe(split2()).on('data', (line: string) => {
-			const job = child.job;
-			if (job !== undefined) {
-				child.job = undefined;
-				this.settle(job, line);
-			}
-
-			this.pump();
-		});
-		let gone = false;
-		const exited = (why: string) => {
-			if (gone) {
-				return;
-			}
-
-			gone = true;
-			this.children.delete(child);
-			const job = child.job;
-			child.job = undefined;
-			if (job !== undefined) {
-				this.settle(job, undefined, why);
-			}
-
-			this.pump();
-		};
-
-		spawned.once('error', error => {
-			exited(systemReason(error));
-		});
-		spawned.once('close', (_code, signal) => {
-			exited(`compressor killed by ${signal ?? 'an error'}`);
-		});
-		return child;
-	}
-
-	private send(child: Child, pending: Pending): void {
-		child.job = pending;
-		const job: Job = {codec: this.options.codec!, file: this.options.file, lockPath: this.options.lockPath, ino: pending.ino, raw: pending.raw};
-		child.process.stdin?.write(`${JSON.stringify(job)}\n`);
-	}
-
-	/** No more archives for this child: it finishes the one it has, if any, and exits. */
-	private end(child: Child): void {
-		if (!child.ending) {
-			child.ending = true;
-			child.process.stdin?.end();
-		}
-	}
-
-	/** No child could be started: every queued archive is kept raw, said once each. */
-	private failQueued(why: string): void {
-		for (const pending of this.queue.splice(0)) {
-			this.settle(pending, undefined, why);
+	private wake(): void {
+		const waiting = this.idle;
+		this.idle = [];
+		for (const resolve of waiting) {
+			resolve();
 		}
 	}
 
@@ -299,7 +660,7 @@ export class Compressor {
 		switch (status as JobStatus) {
 			case 'compressed': {
 				this.report.compressed.push(name);
-				this.announce(Number(inode), true);
+				this.announce(Number(inode), true, `${path.basename(pending.raw)}${this.options.codec?.extension ?? ''}`);
 				return;
 			}
 
@@ -313,7 +674,11 @@ export class Compressor {
 			}
 
 			default: {
-				this.failedInodes.add(pending.ino);
+				if (why === 'stopped') {
+					return;
+				}
+
+				this.failedKeys.add(pending.key);
 				this.report.failed.push(name);
 				if (status !== 'failed') {
 					// The child could not say so itself: it never started, or a signal killed it.
@@ -321,18 +686,18 @@ export class Compressor {
 					this.withLock(() => removeOrphan(path.join(this.directory, tempName(this.base, pending.ino))));
 				}
 
-				this.announce(pending.ino, false);
+				this.announce(pending.ino, false, path.basename(pending.raw));
 			}
 		}
 	}
 
 	/** Tells onFinal the archive's current name (rotations may have shifted it meanwhile). */
-	private announce(ino: number, compressed: boolean): void {
+	private announce(ino: number, compressed: boolean, hint: string): void {
 		if (this.options.onFinal === undefined) {
 			return;
 		}
 
-		const name = findByInode(this.directory, this.base, ino, compressed);
+		const name = findByInode(this.directory, this.base, ino, compressed, hint);
 		if (name !== undefined) {
 			this.options.onFinal(path.join(this.directory, name));
 		}
@@ -360,16 +725,15 @@ export class Compressor {
 
 /**
  * Crash recovery for `rotlog check` and tests: removes orphaned temps and raw archives that already
- * have a compressed copy, compresses the other raw archives with `codec` (none: leaves them), and
- * waits for those compressions. Live compressions of other processes are left alone.
+ * have a compressed copy, compresses the other raw archives with `codec` (none: leaves them;
+ * archives under `inProcessBelow`, by default inProcessLimit, in this process), and waits for
+ * those compressions. Live compressions of other processes, and the archives of a log that
+ * another process is compressing now, are left alone.
  */
 export async function recoverCompressions(options: CompressorOptions): Promise<RecoveryReport> {
-	const compressor = new Compressor(options);
+	const compressor = new Compressor({...options, inProcessBelow: options.inProcessBelow ?? inProcessLimit});
 	try {
-		compressor.recoverLeftovers();
-		compressor.pump();
-		await compressor.drain();
-		return compressor.report;
+		return await compressor.recover();
 	} finally {
 		compressor.close();
 	}

@@ -58,6 +58,15 @@ export const compressionNiceness = 19;
 
 const tempMarker = '.compress.';
 
+/**
+ * What tells one raw archive from another that reuses its inode after it was deleted (ext4 hands
+ * a freed inode out again at once): the inode with the birth time where the file system keeps
+ * one, and the size and mtime, which a rotation's renames do not change (ctime they do).
+ */
+export function archiveKey(stats: fs.Stats): string {
+	return `${stats.ino}:${stats.birthtimeMs}:${stats.size}:${stats.mtimeMs}`;
+}
+
 /** The temp file's name for the raw archive with inode `ino`: hidden, never starting with `base`. */
 export function tempName(base: string, ino: number): string {
 	return `.${base}${tempMarker}${ino}`;
@@ -84,7 +93,16 @@ export function compressedNames(name: string): string[] {
  * gone. Any `BASE.*` name qualifies, so numbered and date-named archives are found alike; raw
  * archives, or with `compressed` the compressed ones.
  */
-export function findByInode(directory: string, base: string, ino: number, compressed = false): string | undefined {
+export function findByInode(directory: string, base: string, ino: number, compressed = false, hint?: string): string | undefined {
+	// Where it was last seen: one lstat instead of reading the directory, when its name did not
+	// shift since (a check over many logs in one directory reads it for each archive otherwise).
+	if (hint !== undefined && hint.startsWith(`${base}.`) && (extensionOf(hint) !== '') === compressed) {
+		const stats = fs.lstatSync(path.join(directory, hint), {throwIfNoEntry: false});
+		if (stats?.isFile() && stats.ino === ino) {
+			return hint;
+		}
+	}
+
 	for (const name of fs.readdirSync(directory)) {
 		if (!name.startsWith(`${base}.`) || (extensionOf(name) !== '') !== compressed) {
 			continue;
@@ -107,8 +125,8 @@ export type RawArchive = {name: string; copies: string[]};
  * compressed copy; undefined when it is gone (retention deleted it, or it was dropped after its
  * compression). Every step that acts on a raw archive asks this first, under the log's lock.
  */
-export function findRaw(directory: string, base: string, ino: number): RawArchive | undefined {
-	const name = findByInode(directory, base, ino);
+export function findRaw(directory: string, base: string, ino: number, hint?: string): RawArchive | undefined {
+	const name = findByInode(directory, base, ino, false, hint);
 	if (name === undefined) {
 		return undefined;
 	}
@@ -161,7 +179,7 @@ export function claim(job: Job, lock: FileLock): Claim | 'discarded' | 'busy' {
 	const base = path.basename(job.file);
 	lock.acquire();
 	try {
-		const raw = findRaw(directory, base, job.ino);
+		const raw = findRaw(directory, base, job.ino, path.basename(job.raw));
 		if (raw === undefined || raw.copies.length > 0) {
 			// Retention deleted it, or another process compressed it first.
 			return 'discarded';
@@ -244,7 +262,7 @@ export async function swapIn(job: ClaimedJob, tempFd: number, lock: FileLock, be
 	let finalName: string | undefined;
 	lock.acquire();
 	try {
-		const raw = findRaw(directory, base, job.ino);
+		const raw = findRaw(directory, base, job.ino, path.basename(job.raw));
 		if (raw !== undefined && raw.copies.length === 0) {
 			finalName = `${raw.name}${job.codec.extension}`;
 			fs.renameSync(job.temp, path.join(directory, finalName));
@@ -266,7 +284,7 @@ export async function swapIn(job: ClaimedJob, tempFd: number, lock: FileLock, be
 	fsyncDirectory(directory);
 	stepDone('compress');
 	await beforeDrop?.();
-	dropRaw(directory, base, job.ino, fs.fstatSync(tempFd).ino, lock);
+	dropRaw(directory, base, job.ino, fs.fstatSync(tempFd).ino, lock, finalName.slice(0, -job.codec.extension.length));
 	stepDone('compress');
 	return 'compressed';
 }
@@ -282,10 +300,10 @@ export function fsyncDirectory(directory: string): void {
 }
 
 /** Step 5: unlinks the raw archive `ino` if the compressed copy with inode `copyIno` sits next to it. */
-function dropRaw(directory: string, base: string, ino: number, copyIno: number, lock: FileLock): boolean {
+function dropRaw(directory: string, base: string, ino: number, copyIno: number, lock: FileLock, hint: string): boolean {
 	lock.acquire();
 	try {
-		const raw = findRaw(directory, base, ino);
+		const raw = findRaw(directory, base, ino, hint);
 		if (raw === undefined || !raw.copies.some(name => fs.statSync(path.join(directory, name)).ino === copyIno)) {
 			return false;
 		}
@@ -296,3 +314,4 @@ function dropRaw(directory: string, base: string, ino: number, copyIno: number, 
 		lock.release();
 	}
 }
+

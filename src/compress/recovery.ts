@@ -3,14 +3,14 @@
 // on is an orphan and goes; a raw archive next to its compressed copy goes once that copy is
 // durable; a raw archive with no copy and no live temp is for the pool (pool.ts) to compress.
 // The writer's pool runs these steps after each rotation, and `rotlog check` through
-// `recoverCompressions` (in pool.ts, since it runs a pool).
+// `recoverCompressions` (in pool.ts, since it runs a pool), by the log's compressor only.
 import fs from 'node:fs';
 import path from 'node:path';
 import {extensionOf} from '../decide/extensions.js';
 import {archiveGroups, type ArchiveOptions} from '../decide/archives.js';
 import {errnoCode} from '../errors.js';
 import {type FileLock, isLockHeld} from '../log/lock.js';
-import {compressedNames, findRaw, removeOrphan, tempInode} from './protocol.js';
+import {archiveKey, compressedNames, findRaw, removeOrphan, tempInode} from './protocol.js';
 
 /** What a recovery (and the compressions it started) did, by file name. */
 export type RecoveryReport = {
@@ -30,7 +30,7 @@ export type RecoveryReport = {
 export type Duplicate = {ino: number; copy: string; name: string};
 
 /** A raw archive with no compressed copy; `live` when a live temp shows a process compressing it. */
-export type RawLeftover = {ino: number; name: string; live: boolean};
+export type RawLeftover = {ino: number; key: string; name: string; size: number; live: boolean};
 
 /** What one look at the directory found, none of it changed yet. */
 export type Leftovers = {
@@ -53,7 +53,7 @@ export function findLeftovers(directory: string, base: string, naming: ArchiveOp
 
 	const present = new Set(names);
 	const duplicates: Duplicate[] = [];
-	const unclaimed: Array<{ino: number; name: string}> = [];
+	const unclaimed: Array<{ino: number; key: string; name: string; size: number}> = [];
 	// Raw archives under the naming in use, numbered or dated.
 	const raws = archiveGroups(base, naming, names).flat().filter(name => extensionOf(name) === '');
 	for (const name of raws) {
@@ -64,7 +64,7 @@ export function findLeftovers(directory: string, base: string, naming: ArchiveOp
 
 		const copy = compressedNames(name).find(candidate => present.has(candidate));
 		if (copy === undefined) {
-			unclaimed.push({ino: stats.ino, name});
+			unclaimed.push({ino: stats.ino, key: archiveKey(stats), name, size: stats.size});
 		} else {
 			duplicates.push({ino: stats.ino, copy, name});
 		}
@@ -74,9 +74,9 @@ export function findLeftovers(directory: string, base: string, naming: ArchiveOp
 	const suspects = [...temps.values()].filter(temp => !isLocked(temp));
 	return {
 		duplicates,
-		raws: unclaimed.map(({ino, name}) => {
-			const temp = temps.get(ino);
-			return {ino, name, live: temp !== undefined && !suspects.includes(temp)};
+		raws: unclaimed.map(raw => {
+			const temp = temps.get(raw.ino);
+			return {...raw, live: temp !== undefined && !suspects.includes(temp)};
 		}),
 		suspects,
 	};

@@ -23,11 +23,13 @@ type PackageApi = {
 };
 
 /**
- * The bytes of a lock file that rotlog locks: the writers' lock on byte 0 (exclusive), and
- * byte 1, on which each live writer holds a shared lock for its whole life, so that others can
- * tell whether writers are live (an exclusive probe of byte 1 fails while any is).
+ * The bytes of a lock file that rotlog locks: the writers' lock on byte 0 (exclusive), byte 1,
+ * on which each live writer holds a shared lock for its whole life, so that others can tell
+ * whether writers are live (an exclusive probe of byte 1 fails while any is), and byte 2, held
+ * (exclusive, tried without waiting) by the one process that compresses the log's archives
+ * (src/compress/pool.ts).
  */
-export type LockByte = 0 | 1;
+export type LockByte = 0 | 1 | 2;
 
 export type KernelLock = {
 	/** Waits for the lock on `byte` (the writers' lock: byte 0, exclusive). */

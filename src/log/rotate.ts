@@ -73,9 +73,12 @@ function rotateAndPrune(options: RotationOptions, now: number): Rotated {
 		}
 	}
 
-	const deleted = [...unlinked, ...applyRetention(options.file, options.keep, options, now)];
+	// Only retention, after the rename, can delete the new archive: an unlink of the plan before
+	// it removed the older archive of the same name (--keep 1 unlinks FILE.1, then renames FILE to
+	// FILE.1), and must not make the new one look deleted (it was then never compressed).
+	const retained = applyRetention(options.file, options.keep, options, now);
 	stepDone('rotate');
-	return {archive: archive !== undefined && deleted.includes(archive) ? undefined : archive, deleted};
+	return {archive: archive !== undefined && retained.includes(archive) ? undefined : archive, deleted: [...unlinked, ...retained]};
 }
 
 /** FILE's mtime, which names its date archive; absent (removed by hand): any name will do. */

@@ -1,5 +1,8 @@
 // The one runner of the real bin/rotlog (the compiled build) as a child process, and the check
 // that it printed no Node warning.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type {ExecutionContext} from 'ava';
 import {execa, type Options, type ResultPromise} from 'execa';
 import {rotlogBin} from './paths.js';
@@ -57,6 +60,7 @@ export function rotlog(args: readonly string[], options: RotlogOptions = {}): Ro
 		stripFinalNewline: false,
 		timeout: 120_000,
 		...rest,
+		env: {ROTLOG_TEST_SLOTS: slotsFor(args), ...rest.env},
 		// Any file descriptor works, though execa's types list only 0 and 3 .. 9.
 		stdin: (stdin ?? (input === undefined ? 'ignore' : 'pipe')) as 'pipe' | 'ignore' | 0,
 		...(input === undefined || stdin !== undefined ? {} : {input}),
@@ -69,4 +73,23 @@ export function rotlog(args: readonly string[], options: RotlogOptions = {}): Ro
 	}, () => undefined);
 	// The overloads above say which of the three shapes the options give.
 	return subprocess as unknown as RotlogProcess;
+}
+
+const slotsRoot = path.join(os.tmpdir(), `rotlog-test-slots-${process.pid}`);
+process.once('exit', () => {
+	fs.rmSync(slotsRoot, {recursive: true, force: true});
+});
+
+/**
+ * The host's compression slots (src/compress/slots.ts) as the rotlogs of one test see them: one
+ * set per directory of the first path among `args`, so that tests running at once, each of which
+ * may hold compressions open at a gate, do not take each other's slots, while the writers of one
+ * test share theirs as on a real host.
+ */
+function slotsFor(args: readonly string[]): string {
+	const file = args.find(arg => path.isAbsolute(arg));
+	const key = file === undefined ? 'none' : path.dirname(file).replaceAll(/[^\w.-]/g, '_');
+	const directory = path.join(slotsRoot, key);
+	fs.mkdirSync(directory, {recursive: true});
+	return directory;
 }

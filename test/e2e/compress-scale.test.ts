@@ -1,0 +1,134 @@
+// Compression that scales with the log: the last archive under --keep 1 is compressed by the
+// writer that made it, many writers on one log never run more compression children at once than
+// the machine has cores, and a SIGTERM while compressions finish after EOF exits 0 at once,
+// leaving the rest to the next writer or check.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import test from 'ava';
+import {poll} from '../helpers/poll.js';
+import {rotlog} from '../helpers/rotlog.js';
+import {tempDir} from '../helpers/temp.js';
+
+/** `count` numbered lines of about 40 bytes each, tagged with `tag`. */
+function lines(tag: string, count: number): Buffer {
+	let text = '';
+	for (let index = 0; index < count; index++) {
+		text += `${tag} ${String(index).padStart(7, '0')} the quick brown fox\n`;
+	}
+
+	return Buffer.from(text);
+}
+
+function names(directory: string): string[] {
+	return fs.readdirSync(directory).sort();
+}
+
+test('--keep 1: the one archive is compressed when the writer exits, and stays so after a check', async t => {
+	const directory = await tempDir(t);
+	const file = path.join(directory, 'app.log');
+	// Many rotations, each deleting the archive before: the new archive takes the old one's name.
+	const input = lines('k', 20_000);
+	const result = await rotlog([file, '--max', '16K', '--keep', '1'], {input});
+	t.is(result.exitCode, 0, String(result.stderr));
+	t.deepEqual(names(directory), ['app.log', 'app.log.1.gz', 'app.log.lock']);
+	const check = await rotlog(['check', file, '--max', '16K', '--keep', '1']);
+	t.is(check.exitCode, 0, String(check.stderr));
+	t.deepEqual(names(directory), ['app.log', 'app.log.1.gz', 'app.log.lock']);
+	// The archive holds the lines just before FILE's.
+	const archived = zlib.gunzipSync(fs.readFileSync(`${file}.1.gz`));
+	t.true(input.subarray(0, input.length - fs.statSync(file).size).toString().endsWith(archived.toString()));
+});
+
+/** The pids of compression children whose parent is one of `parents` (from /proc). */
+function compressionChildren(parents: ReadonlySet<number>): number[] {
+	return fs.readdirSync('/proc').filter(name => /^\d+$/.test(name)).map(Number).filter(pid => {
+		try {
+			const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+			// Fields after the command name (which may hold spaces): state, ppid, ...
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			return parents.has(ppid) && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('compress/child.js');
+		} catch {
+			return false;
+		}
+	});
+}
+
+/** Oldest archive first (decompressed), then FILE. */
+function history(file: string): string {
+	const directory = path.dirname(file);
+	const base = path.basename(file);
+	const archives = fs.readdirSync(directory)
+		.map(name => ({name, index: /^\.(\d+)(\.gz)?$/.exec(name.slice(base.length))?.[1]}))
+		.filter(({name, index}) => name.startsWith(base) && index !== undefined)
+		.sort((a, b) => Number(b.index) - Number(a.index));
+	const parts = archives.map(({name}) => {
+		const bytes = fs.readFileSync(path.join(directory, name));
+		return name.endsWith('.gz') ? zlib.gunzipSync(bytes) : bytes;
+	});
+	return Buffer.concat([...parts, fs.readFileSync(file)]).toString();
+}
+
+const onLinux = process.platform === 'linux' ? test : test.skip;
+
+onLinux('16 writers with a small --max never run more compression children at once than cores; every line survives', async t => {
+	const directory = await tempDir(t);
+	const file = path.join(directory, 'app.log');
+	const policy = ['--max', '4K', '--keep', '100000'];
+	const writers = Array.from({length: 16}, (_, index) => rotlog([file, ...policy], {input: lines(`w${index}`, 1500)}));
+	const pids = new Set(writers.map(writer => writer.pid!));
+	let most = 0;
+	let running = true;
+	const sampling = (async () => {
+		while (running) {
+			most = Math.max(most, compressionChildren(pids).length);
+			await new Promise(resolve => {
+				setTimeout(resolve, 5);
+			});
+		}
+	})();
+	const results = await Promise.all(writers);
+	running = false;
+	await sampling;
+	for (const result of results) {
+		t.is(result.exitCode, 0, String(result.stderr));
+	}
+
+	t.true(most <= os.availableParallelism(), `${most} compression children at once on ${os.availableParallelism()} cores`);
+	const check = await rotlog(['check', file, ...policy]);
+	t.is(check.exitCode, 0, String(check.stderr));
+	const left = fs.readdirSync(directory).filter(name => /^app\.log\.\d+$/.test(name) || name.includes('.compress.'));
+	t.deepEqual(left, [], 'every archive compressed, no temp left');
+	const seen = new Map<string, number>();
+	for (const line of history(file).split('\n').filter(Boolean)) {
+		const [tag, number] = line.split(' ');
+		t.is(Number(number), seen.get(tag!) ?? 0, `${tag} in order, each line once`);
+		seen.set(tag!, Number(number) + 1);
+	}
+
+	t.deepEqual([...seen.values()], Array.from({length: 16}, () => 1500));
+});
+
+test('SIGTERM while compressions finish after EOF: exit 0 at once, and a check completes the work', async t => {
+	const directory = await tempDir(t);
+	const file = path.join(directory, 'app.log');
+	const gate = path.join(await tempDir(t), 'never');
+	const input = lines('s', 5000);
+	// The compressions stop before their swap until the gate opens, which it never does.
+	const writer = rotlog([file, '--max', '64K'], {input, env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}});
+	await poll(() => fs.readdirSync(directory).some(name => name.includes('.compress.')) && fs.statSync(file).size + fs.readdirSync(directory)
+		.filter(name => /^app\.log\.\d+$/.test(name)).reduce((sum, name) => sum + fs.statSync(path.join(directory, name)).size, 0) === input.length, 'every line written and a compression waiting');
+	const signalled = Date.now();
+	writer.kill('SIGTERM');
+	const result = await writer;
+	t.is(result.exitCode, 0, String(result.stderr));
+	t.true(Date.now() - signalled < 5000, `exited ${Date.now() - signalled} ms after SIGTERM`);
+	t.is(result.stderr, '', 'stderr is not a terminal: nothing said');
+	t.true(fs.readdirSync(directory).some(name => /^app\.log\.\d+$/.test(name)), 'archives left raw');
+
+	const check = await rotlog(['check', file, '--max', '64K']);
+	t.is(check.exitCode, 0, String(check.stderr));
+	t.deepEqual(fs.readdirSync(directory).filter(name => /^app\.log\.\d+$/.test(name) || name.includes('.compress.')), []);
+	t.is(history(file), input.toString());
+});
