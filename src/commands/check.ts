@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Codec} from '../compress/codecs.js';
-import {recoverCompressions} from '../compress/pool.js';
+import {ChildPool, recoverCompressions} from '../compress/pool.js';
 import {archiveGroups} from '../decide/archives.js';
 import {archiveExtensions, extensionOf} from '../decide/extensions.js';
 import {hasMagic} from '../decide/glob.js';
@@ -52,6 +52,19 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
 	};
 
 	const done = new Set<string>();
+	// One pool of compression children for every log of the run: Node's start-up is paid once,
+	// not per log; a child idle for a second (the next log has nothing big) is told to end.
+	const pool = new ChildPool(1000);
+	try {
+		await maintainAll(run, done, pool, report);
+	} finally {
+		pool.close();
+	}
+
+	return status;
+}
+
+async function maintainAll(run: MaintenanceRun, done: Set<string>, pool: ChildPool, report: (error: unknown) => void): Promise<void> {
 	for (const job of run.jobs) {
 		let files: string[];
 		try {
@@ -123,6 +136,7 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
 					lockPath: policy.lockPath,
 					codec: policy.codec,
 					naming: policy,
+					pool,
 					onFinal(archive) {
 						finals.push(archive);
 					},
@@ -145,8 +159,6 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
 			}
 		}
 	}
-
-	return status;
 }
 
 /**

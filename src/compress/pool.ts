@@ -37,9 +37,9 @@ export type CompressorOptions = {
 };
 
 /**
- * Below this size `rotlog check` compresses an archive itself: starting a child costs about
- * 0.1 s of CPU (Node's start-up), and gzip -6 compresses 1 MiB of log lines in about 10 ms, so
- * a child pays off only for archives of several MiB, and only when two cores work at once.
+ * Below this size `rotlog check` compresses an archive itself: starting a child costs 0.1-0.15 s
+ * of CPU (`node -e 0`), and gzip -6 takes about 27 ms of CPU per MiB of log lines (2.7 s for
+ * 100 MiB, measured in the child), so a child pays off only from about 4-6 MiB.
  */
 export const inProcessLimit = 4 * 1024 * 1024;
 
