@@ -41,11 +41,6 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
 		status = 1;
 	};
 
-	// A plain path with nothing of its log there (no FILE, no lock file, nothing to do) is likely a
-	// typo or a log that is gone: said, and the run fails, unless --missing-ok (logrotate's
-	// missingok). A pattern that matches nothing fails already (expandTarget).
-	const absent = (job: MaintenanceJob, file: string, lockPath: string) => !job.missingOk && !hasMagic(job.target)
-		&& fs.lstatSync(file, {throwIfNoEntry: false}) === undefined && !fs.existsSync(lockPath);
 	const skipAbsent = (file: string) => {
 		warn(`no log at '${file}': skipped (--missing-ok to allow)`);
 		status = 1;
@@ -56,7 +51,7 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
 	// not per log; a child idle for a second (the next log has nothing big) is told to end.
 	const pool = new ChildPool(1000);
 	try {
-		await maintainAll(run, done, pool, report);
+		await maintainAll(run, done, pool, report, skipAbsent);
 	} finally {
 		pool.close();
 	}
@@ -64,7 +59,16 @@ export async function runMaintenance(run: MaintenanceRun): Promise<number> {
 	return status;
 }
 
-async function maintainAll(run: MaintenanceRun, done: Set<string>, pool: ChildPool, report: (error: unknown) => void): Promise<void> {
+/**
+ * A plain path with nothing of its log there (no FILE, no lock file, nothing to do) is likely a
+ * typo or a log that is gone: said, and the run fails, unless --missing-ok (logrotate's
+ * missingok). A pattern that matches nothing fails already (expandTarget).
+ */
+function absent(job: MaintenanceJob, file: string, lockPath: string): boolean {
+	return !job.missingOk && !hasMagic(job.target) && fs.lstatSync(file, {throwIfNoEntry: false}) === undefined && !fs.existsSync(lockPath);
+}
+
+async function maintainAll(run: MaintenanceRun, done: Set<string>, pool: ChildPool, report: (error: unknown) => void, skipAbsent: (file: string) => void): Promise<void> {
 	for (const job of run.jobs) {
 		let files: string[];
 		try {

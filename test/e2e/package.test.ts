@@ -103,7 +103,7 @@ withInstall('the packed tarball installs globally without install scripts; rotlo
 	t.is(version.stdout, manifest.version);
 
 	const help = await execa(installed, ['--help'], {cwd: work});
-	t.regex(help.stdout, /rotlog check \[files\.\.\]/);
+	t.regex(help.stdout, /rotlog check FILE\.\.\./);
 	t.regex(help.stdout, /--max/);
 
 	// The installed writer works end to end (the native lock module loaded from the prefix).
