@@ -9,6 +9,7 @@ import {archiveGroups} from '../decide/archives.js';
 import {warn} from '../errors.js';
 import {isLockHeld} from '../log/lock.js';
 import {writersLive} from '../log/presence.js';
+import {humanBytes} from '../output/progress.js';
 import type {Naming} from '../decide/date-names.js';
 
 /** `naming`: how the writers name archives (numbered by default). */
@@ -123,18 +124,6 @@ function lockHeld(lockPath: string): boolean | null {
 	}
 }
 
-function humanSize(bytes: number): string {
-	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-	let value = bytes;
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-
-	return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]!}`;
-}
-
 const pad = (value: number) => String(value).padStart(2, '0');
 
 /** A time as `ls -l` shows it, in local time (TZ), or in UTC with a Z. */
@@ -155,7 +144,7 @@ export function renderTable(status: Status, utc = false): string {
 	const rows = [['NAME', 'SIZE', 'RATIO', 'FROM', 'LAST WRITE']];
 	for (const entry of [...(status.current ? [status.current] : []), ...status.archives]) {
 		const ratio = entry.uncompressedSize ? `${(entry.size / entry.uncompressedSize * 100).toFixed(0)}%` : '-';
-		rows.push([entry.name, humanSize(entry.size), ratio, shortTime(entry.from, utc), shortTime(entry.modified, utc)]);
+		rows.push([entry.name, humanBytes(entry.size), ratio, shortTime(entry.from, utc), shortTime(entry.modified, utc)]);
 	}
 
 	const widths = rows[0]!.map((_, column) => Math.max(...rows.map(row => row[column]!.length)));
@@ -167,7 +156,7 @@ export function renderTable(status: Status, utc = false): string {
 	const live = status.writers.live === null ? 'cannot be checked' : (status.writers.live ? 'live now' : 'none live');
 	lines.push(`writers: ${live}`);
 	const held = status.lock.held === null ? 'cannot be checked' : (status.lock.held ? 'held now' : 'free');
-	lines.push(`total ${humanSize(status.totalBytes)} in ${status.archives.length} archive(s); lock ${status.lock.path}: ${held}`);
+	lines.push(`total ${humanBytes(status.totalBytes)} in ${status.archives.length} archive(s); lock ${status.lock.path}: ${held}`);
 	return `${lines.join('\n')}\n`;
 }
 
