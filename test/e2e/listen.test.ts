@@ -423,7 +423,14 @@ test('while FILE cannot be written, connections are not read, and afterwards eve
 		stderr += chunk.toString();
 	});
 	await socketReady(socketPath);
-	const socket = await connect(socketPath);
+	// The socket file appears at bind(), a moment before the listener is known to be up: a refused
+	// connection is tried again (an empty connection writes nothing).
+	let socket: net.Socket | undefined;
+	await poll(async () => {
+		socket = await connect(socketPath).catch(() => undefined);
+		return socket !== undefined;
+	}, `a connection to ${socketPath} (rotlog said: ${stderr})`);
+	socket = socket!;
 	const data = numberedLines('s', 400_000);
 	const sent = write(socket, data);
 	await poll(() => stderr.includes('no space left on device'), 'the full disk');
