@@ -10,6 +10,38 @@ export function invalidValue(option: string, value: string, why: string): UsageE
 	return new UsageError(`invalid --${option} '${value}': ${why}`);
 }
 
+/**
+ * What kind of file `stats` describe, for a message ("it is a FIFO, not a regular file"): one
+ * wording for every place that refuses a file for its kind.
+ */
+export function fileKind(stats: {isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSymbolicLink(): boolean}): string {
+	if (stats.isFile()) {
+		return 'a regular file';
+	}
+
+	if (stats.isDirectory()) {
+		return 'a directory';
+	}
+
+	if (stats.isFIFO()) {
+		return 'a FIFO';
+	}
+
+	if (stats.isSocket()) {
+		return 'a socket';
+	}
+
+	if (stats.isCharacterDevice()) {
+		return 'a character device';
+	}
+
+	if (stats.isBlockDevice()) {
+		return 'a block device';
+	}
+
+	return stats.isSymbolicLink() ? 'a symbolic link' : 'a special file';
+}
+
 /** Something failed while running (I/O, permissions): exit status 1. */
 export class RuntimeFailure extends Error {
 	readonly exitCode = 1;

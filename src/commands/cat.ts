@@ -16,9 +16,8 @@ import {readNames} from '../log/directory.js';
 import {codecExtensions, extensionOf} from '../decide/extensions.js';
 import {archiveGroups} from '../decide/archives.js';
 import {type ListedArchive, type ReadFile, successors} from '../decide/successors.js';
-import {errnoCode, fsFailure, RuntimeFailure, renderError, systemReason, warn} from '../errors.js';
+import {errnoCode, fileKind, fsFailure, RuntimeFailure, renderError, systemReason, warn} from '../errors.js';
 import {FileLock} from '../log/lock.js';
-import {kindOf} from '../log/safe-open.js';
 import type {Naming} from '../decide/date-names.js';
 
 export type CatOptions = {
@@ -121,7 +120,7 @@ function openRead(file: string): number | undefined {
 	const stats = fs.fstatSync(fd);
 	if (!stats.isFile()) {
 		fs.closeSync(fd);
-		warn(`skipping '${file}': it is ${kindOf(stats)}, not a regular file`);
+		warn(`skipping '${file}': it is ${fileKind(stats)}, not a regular file`);
 		return undefined;
 	}
 
@@ -147,7 +146,7 @@ function listArchives(file: string, naming: Naming | undefined, warned: Set<stri
 			if (stats?.isFile()) {
 				regular.push({name, stats});
 			} else if (stats) {
-				skipped.push({name: path.join(directory, name), kind: kindOf(stats)});
+				skipped.push({name: path.join(directory, name), kind: fileKind(stats)});
 			}
 		}
 

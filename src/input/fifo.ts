@@ -6,7 +6,7 @@
 import {execFile} from 'node:child_process';
 import fs from 'node:fs';
 import {promisify} from 'node:util';
-import {errnoCode, fsFailure, RuntimeFailure, systemReason, UsageError} from '../errors.js';
+import {errnoCode, fileKind, fsFailure, RuntimeFailure, systemReason, UsageError} from '../errors.js';
 import {readDescriptor, type Source, type SourceEvents} from './descriptor.js';
 
 export type FifoSource = Source & {
@@ -26,29 +26,8 @@ const runFile = promisify(execFile);
 const drainLimit = 4 * 1024 * 1024;
 const drainBuffer = Buffer.allocUnsafe(64 * 1024);
 
-/** What a path that is not a FIFO is, for the error message. */
-function kindOf(stats: fs.Stats): string {
-	if (stats.isFile()) {
-		return 'is a regular file';
-	}
-
-	if (stats.isDirectory()) {
-		return 'is a directory';
-	}
-
-	if (stats.isSocket()) {
-		return 'is a socket';
-	}
-
-	if (stats.isCharacterDevice() || stats.isBlockDevice()) {
-		return 'is a device';
-	}
-
-	return 'exists';
-}
-
 function notFifo(path: string, stats: fs.Stats): RuntimeFailure {
-	return new RuntimeFailure(`cannot read --fifo '${path}': it ${kindOf(stats)}, not a FIFO`);
+	return new RuntimeFailure(`cannot read --fifo '${path}': it is ${fileKind(stats)}, not a FIFO`);
 }
 
 /** The path's status, or undefined if there is none to be had. */

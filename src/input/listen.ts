@@ -5,7 +5,7 @@
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
-import {errnoCode, fsFailure, RuntimeFailure, systemReason} from '../errors.js';
+import {errnoCode, fileKind, fsFailure, RuntimeFailure, systemReason} from '../errors.js';
 import {addressLabel, type ListenAddress} from './address.js';
 
 /** Where a listener's bytes go: one sink per connection, one for a UDP socket. */
@@ -74,26 +74,6 @@ function removeAtExit(file: {path: string; dev: number; ino: number}): void {
 	}
 }
 
-function kindOf(stats: fs.Stats): string {
-	if (stats.isFile()) {
-		return 'a regular file';
-	}
-
-	if (stats.isDirectory()) {
-		return 'a directory';
-	}
-
-	if (stats.isFIFO()) {
-		return 'a FIFO';
-	}
-
-	if (stats.isSymbolicLink()) {
-		return 'a symbolic link';
-	}
-
-	return 'not a socket';
-}
-
 /** Whether some process accepts connections on the socket at `path` (false: a stale socket file). */
 async function isLive(path: string, label: string): Promise<boolean> {
 	return new Promise((resolve, reject) => {
@@ -135,7 +115,7 @@ async function clearSocketPath(path: string, label: string): Promise<void> {
 	}
 
 	if (!stats.isSocket()) {
-		throw new RuntimeFailure(`cannot listen on '${label}': it is ${kindOf(stats)}, not a socket (rotlog removes only a stale socket)`);
+		throw new RuntimeFailure(`cannot listen on '${label}': it is ${fileKind(stats)}, not a socket (rotlog removes only a stale socket)`);
 	}
 
 	if (await isLive(path, label)) {

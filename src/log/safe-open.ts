@@ -8,37 +8,12 @@
 //   - in a shared sticky directory, a file owned by a stranger is refused (ownerIsTrusted).
 import fs from 'node:fs';
 import path from 'node:path';
-import {errnoCode, fsFailure, RuntimeFailure} from '../errors.js';
+import {errnoCode, fileKind, fsFailure, RuntimeFailure} from '../errors.js';
 
 const {O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK} = fs.constants;
 
 /** rotlog will not use the file at this name: not a regular file, or a stranger's. */
 export class RefusedFile extends RuntimeFailure {}
-
-/** What a file that is not a regular one is, for a message: 'a FIFO', 'a directory', ... */
-export function kindOf(stats: fs.Stats): string {
-	if (stats.isFIFO()) {
-		return 'a FIFO';
-	}
-
-	if (stats.isDirectory()) {
-		return 'a directory';
-	}
-
-	if (stats.isSocket()) {
-		return 'a socket';
-	}
-
-	if (stats.isCharacterDevice()) {
-		return 'a character device';
-	}
-
-	if (stats.isBlockDevice()) {
-		return 'a block device';
-	}
-
-	return stats.isSymbolicLink() ? 'a symbolic link' : 'a special file';
-}
 
 export function notRegular(file: string, kind: string): RefusedFile {
 	return new RefusedFile(`refusing '${file}': it is ${kind}, not a regular file`);
@@ -75,7 +50,7 @@ export function openRegular(file: string, flags: number, verb: string, missingOk
 	const stats = fs.fstatSync(fd);
 	if (!stats.isFile()) {
 		fs.closeSync(fd);
-		throw notRegular(file, kindOf(stats));
+		throw notRegular(file, fileKind(stats));
 	}
 
 	return {fd, stats};
