@@ -3,7 +3,7 @@
 // when it is alone (or nothing is recorded). A writer whose naming or lock differs from live
 // writers' refuses to start: together they would lose or duplicate each other's archives.
 import {describeDisagreement, disagreements, refusals} from '../decide/policy-agreement.js';
-import {UsageError, warn} from '../errors.js';
+import {errnoCode, renderError, UsageError, warn} from '../errors.js';
 import type {Appender} from './appender.js';
 import {type PolicyRecord, readRecord, writeRecord} from './policy-record.js';
 import {Presence} from './presence.js';
@@ -30,7 +30,7 @@ export function joinWriters(appender: Appender, file: string, lockPath: string, 
 			}
 
 			if (recorded === undefined || found.length > 0) {
-				writeRecord(lockPath, ours);
+				recordOrSay(lockPath, ours);
 			}
 		});
 	} catch (error) {
@@ -39,4 +39,19 @@ export function joinWriters(appender: Appender, file: string, lockPath: string, 
 	}
 
 	return presence;
+}
+
+/**
+ * The record is advice for the other commands, not a condition of writing: a lock file deleted
+ * under us (the next writer records) is passed over in silence, another failure (a lock file this
+ * user may lock but not write) is said in one line, and the writer goes on either way.
+ */
+function recordOrSay(lockPath: string, ours: PolicyRecord): void {
+	try {
+		writeRecord(lockPath, ours);
+	} catch (error) {
+		if (errnoCode(error instanceof Error ? error.cause : error) !== 'ENOENT') {
+			warn(`${renderError(error).replace(/^rotlog: /, '')}; check, status and cat will not know this writer's options`);
+		}
+	}
 }
