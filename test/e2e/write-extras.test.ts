@@ -86,6 +86,24 @@ test('--tee copies to stdout; when stdout closes, logging goes on', async t => {
 	t.is(read(other), big);
 });
 
+/**
+ * Waits until a teeing writer whose stdout nobody reads has stopped: FILE short of the `total`
+ * bytes of input and unchanged over 20 polls (about 200 ms; a writer that is not stuck writes all
+ * of it in a few milliseconds).
+ */
+async function teeStuck(file: string, total: number): Promise<void> {
+	let size = -1;
+	let still = 0;
+	await poll(() => {
+		const now = read(file).length;
+		still = now > 0 && now === size ? still + 1 : 0;
+		size = now;
+		return still >= 20 && now < total;
+	}, 'the teeing writer to stop, waiting for its stdout').catch((error: unknown) => {
+		throw new Error(`${String(error)} (FILE has ${size} of ${total} bytes)`);
+	});
+}
+
 test('--tee waiting for a slow stdout never keeps other writers waiting for the lock', async t => {
 	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
@@ -102,18 +120,7 @@ test('--tee waiting for a slow stdout never keeps other writers waiting for the 
 	// Several 1 MiB batches: the writer stops inside the input, whatever one batch holds.
 	const mine = Array.from({length: 300_000}, (_, n) => `tee ${n}\n`).join('');
 	teeing.stdin.write(mine);
-	// Stopped: FILE short of the input and unchanged over 20 polls (about 200 ms; a writer that
-	// is not stuck writes all of it in a few milliseconds).
-	let size = -1;
-	let still = 0;
-	await poll(() => {
-		const now = read(file).length;
-		still = now > 0 && now === size ? still + 1 : 0;
-		size = now;
-		return still >= 20 && now < mine.length;
-	}, 'the teeing writer to stop, waiting for its stdout').catch((error: unknown) => {
-		throw new Error(`${String(error)} (FILE has ${size} of ${mine.length} bytes)`);
-	});
+	await teeStuck(file, mine.length);
 	const other = Array.from({length: 1000}, (_, n) => `other ${n}\n`).join('');
 	const result = await rotlog([file, '--compress', 'none'], {input: other, timeout: 20_000, stripFinalNewline: true});
 	t.false(result.timedOut, 'the other writer waited for the lock while the teeing writer waited for its stdout');
@@ -150,14 +157,7 @@ withProc('--tee with a stdout nobody reads waits without spinning, and SIGTERM e
 	// What the writer has not read when SIGTERM ends it is refused (EPIPE): that is expected.
 	teeing.stdin.on('error', () => undefined);
 	teeing.stdin.write(input);
-	let size = -1;
-	let still = 0;
-	await poll(() => {
-		const now = read(file).length;
-		still = now > 0 && now === size ? still + 1 : 0;
-		size = now;
-		return still >= 20 && now < input.length;
-	}, 'the teeing writer to wait for its stdout');
+	await teeStuck(file, input.length);
 	const before = cpuTicks(teeing.pid!);
 	await new Promise(resolve => {
 		setTimeout(resolve, 1000);
