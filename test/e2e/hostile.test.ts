@@ -109,7 +109,6 @@ test('SIGTERM and SIGINT end a cat that waits for the lock', async t => {
 	t.true(kernelLock.tryLock(fd), 'the test holds the lock');
 	for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 		const cat = rotlog(['cat', file], {timeout: 60_000});
-		// cat opens the lock file once its handlers are installed, right before it waits for the lock.
 		const fds = `/proc/${cat.pid!}/fd`;
 		// A descriptor may close between the listing and the look at it.
 		const target = (fd: string) => {
@@ -120,7 +119,15 @@ test('SIGTERM and SIGINT end a cat that waits for the lock', async t => {
 			}
 		};
 
-		await poll(() => fs.readdirSync(fds).some(fd => target(fd) === `${file}.lock`), 'cat to open the lock file', 10_000);
+		// Its handlers are installed (SigCgt has the signal's bit: the parser reads the policy record
+		// from the lock file earlier, before they are) and it has the lock file open to wait on.
+		const bit = signal === 'SIGTERM' ? 15 : 2;
+		const handles = () => {
+			const caught = /SigCgt:\s+([\da-f]+)/.exec(fs.readFileSync(`/proc/${cat.pid!}/status`, 'utf8'))?.[1] ?? '0';
+			return ((BigInt(`0x${caught}`) >> BigInt(bit - 1)) & 1n) === 1n;
+		};
+
+		await poll(() => handles() && fs.readdirSync(fds).some(fd => target(fd) === `${file}.lock`), 'cat to wait on the lock file with its handlers installed', 60_000);
 		const sent = Date.now();
 		cat.kill(signal);
 		const result = await cat;
