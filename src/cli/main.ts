@@ -3,7 +3,8 @@
 import {exitCodeOf, renderError, UsageError} from '../errors.js';
 import {unknownCommand} from './command-guess.js';
 import {helpFor, helpWidth, renderHelp} from './help.js';
-import {buildParser, exists, type Task} from './parser.js';
+import {buildParser, exists, type Stops, type Task} from './parser.js';
+import {releaseStops} from '../stop-signals.js';
 
 /**
  * `--timestamp` takes an optional value, so that `rotlog --timestamp app.log` keeps app.log as
@@ -53,12 +54,21 @@ export async function main(argv: readonly string[]): Promise<number> {
 		}
 
 		let task: Task | undefined;
-		await buildParser(withTimestampValue(argv), scheduled => {
+		let stops: Stops = 'default';
+		await buildParser(withTimestampValue(argv), (scheduled, how = 'default') => {
 			task = scheduled;
+			stops = how;
 		}).parseAsync();
+		if (stops === 'default') {
+			releaseStops();
+		}
+
 		return task ? await task() : 0;
 	} catch (error) {
 		process.stderr.write(`${renderError(error)}\n`);
 		return exitCodeOf(error);
+	} finally {
+		// A graceful command took the stops already; anything else gets the default back.
+		releaseStops();
 	}
 }

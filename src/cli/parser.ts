@@ -26,6 +26,9 @@ function version(): string {
 
 export type Task = () => Promise<number>;
 
+/** Whether the task stops gracefully on SIGTERM/SIGINT (it takes them: src/stop-signals.ts). */
+export type Stops = 'graceful' | 'default';
+
 /** Whether a path exists, a dangling symbolic link included. */
 export function exists(file: string): boolean {
 	return fs.lstatSync(file, {throwIfNoEntry: false}) !== undefined;
@@ -48,7 +51,7 @@ function listenValues(args: {listen?: ListenAddress[] | undefined; syslog?: bool
 }
 
 /** The parser; the chosen command's work is handed to `schedule` rather than run inside yargs. */
-export function buildParser(argv: readonly string[], schedule: (task: Task) => void) {
+export function buildParser(argv: readonly string[], schedule: (task: Task, stops?: Stops) => void) {
 	// `rotlog exec FILE [options] -- CMD [ARG...]`: CMD and its arguments are the child's, word for
 	// word, so yargs never sees them (it would read their options and turn '007' into 7).
 	const dashes = argv[0] === 'exec' ? argv.indexOf('--') : -1;
@@ -111,7 +114,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 						// A live status line only for a person at a terminal: never into a file, a pipe or a journal.
 						liveStatus: tty.isatty(2) && process.env['TERM'] !== 'dumb',
 					});
-				});
+				}, 'graceful');
 			},
 		)
 		.command(
@@ -136,7 +139,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				schedule(async () => {
 					const {runExec} = await import('../commands/exec.js');
 					return runExec({...policy, record: recordOf(values, policy.lockPath), maxLine: args['max-line'], tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full'], tag: args.tag}, childArgv);
-				});
+				}, 'graceful');
 			},
 		)
 		.command(
@@ -198,7 +201,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task) => v
 				schedule(async () => {
 					const {runCat} = await import('../commands/cat.js');
 					return runCat({file, lockPath, follow: args.follow ?? false, interval: 200, naming});
-				});
+				}, 'graceful');
 			},
 		)
 		.command(

@@ -18,6 +18,7 @@ import {archiveGroups} from '../decide/archives.js';
 import {type ListedArchive, type ReadFile, successors} from '../decide/successors.js';
 import {errnoCode, fileKind, fsFailure, RuntimeFailure, renderError, systemReason, warn} from '../errors.js';
 import {FileLock} from '../log/lock.js';
+import {dropStops, takeStops} from '../stop-signals.js';
 import type {Naming} from '../decide/date-names.js';
 
 export type CatOptions = {
@@ -419,8 +420,7 @@ export async function runCat(options: CatOptions): Promise<number> {
 	};
 
 	out.onClosed = stop;
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
+	takeStops(stop);
 	try {
 		// One consistent snapshot: no rotation runs while the descriptors are opened.
 		const reading: Reading = {read: [], warned: new Set()};
@@ -487,8 +487,7 @@ export async function runCat(options: CatOptions): Promise<number> {
 		}
 	} finally {
 		waker?.close();
-		process.off('SIGINT', stop);
-		process.off('SIGTERM', stop);
+		dropStops(stop);
 	}
 
 	if (out.failure !== undefined) {

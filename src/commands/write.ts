@@ -12,6 +12,7 @@ import {openInputs, type InputOptions} from '../input/inputs.js';
 import type {WriteCounts} from '../output/progress.js';
 import type {TimestampFormat} from '../output/timestamp.js';
 import {joinWriters} from '../log/join-writers.js';
+import {dropStops, takeStops} from '../stop-signals.js';
 import type {PolicyRecord} from '../log/policy-record.js';
 
 export type WriteOptions = InputOptions & AppenderOptions & {
@@ -218,8 +219,7 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 			presence?.close();
 			say(disk.closed());
 			// Only now: a second SIGTERM during the final write must not kill us mid-way.
-			process.off('SIGTERM', onSignal);
-			process.off('SIGINT', onSignal);
+			dropStops(onSignal);
 			process.off('SIGHUP', onHangup);
 			process.off('SIGUSR1', onRotateSignal);
 			// Exit once this process's own archives are compressed (or failed), then its hooks. A
@@ -376,8 +376,7 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 			}
 		};
 
-		process.on('SIGTERM', onSignal);
-		process.on('SIGINT', onSignal);
+		takeStops(onSignal);
 		process.on('SIGHUP', onHangup);
 		process.on('SIGUSR1', onRotateSignal);
 

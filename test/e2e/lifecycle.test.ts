@@ -49,3 +49,21 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 		writer.stdin!.destroy();
 	});
 }
+
+// The shim holds both signals from its first lines (src/stop-signals.ts): before, a stop that came
+// after the lock file was made but before the write mode's handlers existed ended the writer by
+// the signal's default action, so a service manager saw it crash.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+	test(`${signal} while the writer starts, as soon as its lock file appears: exit 0, whole lines only`, async t => {
+		const file = path.join(await tempDir(t), 'app.log');
+		const writer = rotlog([file], {stdin: 'pipe', timeout: 60_000});
+		writer.stdin!.write('one\ntwo\n');
+		await poll(() => fs.existsSync(`${file}.lock`), 'the lock file', 60_000, 1);
+		writer.kill(signal);
+		const result = await writer;
+		t.is(result.signal, undefined, `ended by ${result.signal ?? ''}`);
+		t.is(result.exitCode, 0, result.stderr);
+		t.true(['', 'one\ntwo\n'].includes(contentOf(file)), JSON.stringify(contentOf(file)));
+		writer.stdin!.destroy();
+	});
+}

@@ -10,7 +10,7 @@ import {execa} from 'execa';
 import {linesOf, logFiles, readLog, readLogFile} from '../helpers/files.js';
 import {checkInterleaved, numberedLines, randomBelow, seededRandom} from '../helpers/lines.js';
 import {poll} from '../helpers/poll.js';
-import {rotlog, handlesSignal} from '../helpers/rotlog.js';
+import {rotlog} from '../helpers/rotlog.js';
 import {tempDir} from '../helpers/temp.js';
 
 // A SIGTERMed rotlog waits for its compressions; the timeout still bounds it.
@@ -106,7 +106,6 @@ test('unix: each connection framed on its own; NUL and newline end records; a cu
 	await close(first);
 	await close(second);
 	await poll(() => text(file).split('\n').length > 5, 'five lines');
-	await handlesSignal(writer.pid!);
 	writer.kill('SIGTERM');
 	const result = await writer;
 	t.is(result.exitCode, 0, result.stderr);
@@ -144,7 +143,6 @@ fallback.close()
 	t.is(python.exitCode, 0, python.stderr);
 	const expected = [...Array.from({length: 500}, (_, i) => `app WARNING record ${i} with <13> inside`), 'app ERROR café multi', 'line', 'app INFO fell back to a stream'];
 	await poll(() => text(file).split('\n').length > expected.length, 'every record');
-	await handlesSignal(writer.pid!);
 	writer.kill('SIGTERM');
 	const result = await writer;
 	t.is(result.exitCode, 0, result.stderr);
@@ -170,7 +168,6 @@ test('util-linux logger: -u to a unix: socket and --tcp to a tcp: port, with --s
 	const viaTcp = await execa('logger', ['-T', '-n', '127.0.0.1', '-P', String(port), '--rfc3164', '-t', 'job', 'via tcp'], {reject: false});
 	t.is(viaTcp.exitCode, 0, viaTcp.stderr);
 	await poll(() => text(file).split('\n').length > 2, 'both lines');
-	await handlesSignal(writer.pid!);
 	writer.kill('SIGTERM');
 	const result = await writer;
 	t.is(result.exitCode, 0, result.stderr);
@@ -238,7 +235,6 @@ test('64 connections with lines up to 1 MiB in random chunks, and a pipe writer 
 	};
 
 	await poll(() => countLines() === 100_000 + connections * perConnection, 'every line', 100_000, 50);
-	await handlesSignal(listener.pid!);
 	listener.kill('SIGTERM');
 	const result = await listener;
 	t.is(result.exitCode, 0, result.stderr);
@@ -300,7 +296,6 @@ test('udp: one datagram, one record; trailing newline or NUL dropped, inner newl
 	}
 
 	client.close();
-	await handlesSignal(writer.pid!);
 	writer.kill('SIGTERM');
 	const result = await writer;
 	t.is(result.exitCode, 0, result.stderr);
@@ -330,7 +325,6 @@ test('a stale socket file is replaced; a live one, or a file that is no socket, 
 	await write(socket, 'still served\n');
 	await close(socket);
 	await poll(() => text(file) === 'still served\n', 'the line');
-	await handlesSignal(writer.pid!);
 	writer.kill('SIGTERM');
 	t.is((await writer).exitCode, 0);
 
@@ -349,7 +343,6 @@ test('--socket-mode is the exact mode; usage errors: unixgram:, options that nee
 	const writer = rotlog([file, '--listen', `unix:${socketPath}`, '--socket-mode', '0606'], draining);
 	await socketReady(socketPath);
 	await poll(() => (fs.statSync(socketPath).mode & 0o777) === 0o606, 'mode 0606');
-	await handlesSignal(writer.pid!);
 	writer.kill('SIGTERM');
 	t.is((await writer).exitCode, 0);
 
@@ -382,7 +375,6 @@ test('--max-record cuts a longer record into lines, says so once, and counts the
 	await write(socket, `short\n${long}\n${'y'.repeat(4096)}\n${long}`);
 	await close(socket);
 	await poll(() => text(file).split('\n').length > 8, 'the cut lines');
-	await handlesSignal(writer.pid!);
 	writer.kill('SIGTERM');
 	const result = await writer;
 	t.is(result.exitCode, 0);
@@ -407,7 +399,6 @@ test('--tag: stdin, a FIFO, a connection and UDP in one FILE, each line with its
 	await new Promise(resolve => client.send('from udp\n', port, '127.0.0.1', resolve));
 	client.close();
 	await poll(() => text(file).split('\n').length > 5, 'five lines');
-	await handlesSignal(writer.pid!);
 	writer.kill('SIGTERM');
 	const result = await writer;
 	t.is(result.exitCode, 0, result.stderr);
@@ -447,7 +438,6 @@ test('while FILE cannot be written, connections are not read, and afterwards eve
 	await sent;
 	await close(socket);
 	await poll(() => text(file).length === data.length, 'every line', 100_000, 50);
-	await handlesSignal(writer.pid!);
 	writer.kill('SIGTERM');
 	const result = await writer;
 	t.is(result.exitCode, 0, result.stderr);

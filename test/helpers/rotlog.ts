@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import type {ExecutionContext} from 'ava';
 import {execa, type Options, type ResultPromise} from 'execa';
 import {rotlogBin} from './paths.js';
-import {poll} from './poll.js';
 
 export {rotlogBin} from './paths.js';
 
@@ -93,22 +92,4 @@ function slotsFor(args: readonly string[]): string {
 	const directory = path.join(slotsRoot, key);
 	fs.mkdirSync(directory, {recursive: true});
 	return directory;
-}
-
-/**
- * Waits until process `pid` handles `signal` itself (its bit in /proc's SigCgt): a signal sent
- * earlier, during Node's start-up, would end it by default rather than reach rotlog's handler.
- */
-export async function handlesSignal(pid: number, signal: 'SIGTERM' | 'SIGINT' = 'SIGTERM'): Promise<void> {
-	const bit = BigInt(signal === 'SIGTERM' ? 15 : 2);
-	const handled = () => {
-		try {
-			const caught = /SigCgt:\s+([\da-f]+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0';
-			return ((BigInt(`0x${caught}`) >> (bit - 1n)) & 1n) === 1n;
-		} catch {
-			return true;
-		}
-	};
-
-	await poll(handled, `process ${pid} to handle ${signal}`);
 }
