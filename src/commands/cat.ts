@@ -17,6 +17,7 @@ import {codecExtensions, extensionOf} from '../decide/extensions.js';
 import {archiveGroups} from '../decide/archives.js';
 import {type ListedArchive, type ReadFile, successors} from '../decide/successors.js';
 import {errnoCode, fileKind, fsFailure, RuntimeFailure, renderError, systemReason, warn} from '../errors.js';
+import {archiveKey} from '../compress/protocol.js';
 import {FileLock} from '../log/lock.js';
 import {dropStops, takeStops} from '../stop-signals.js';
 import type {Naming} from '../decide/date-names.js';
@@ -156,7 +157,7 @@ function listArchives(file: string, naming: Naming | undefined, warned: Set<stri
 			listed.push({
 				name: path.join(directory, chosen.name),
 				extension: extensionOf(chosen.name),
-				inodes: regular.map(entry => entry.stats.ino),
+				keys: regular.map(entry => archiveKey(entry.stats)),
 				raw: regular.some(entry => extensionOf(entry.name) === ''),
 				mtimeMs: chosen.stats.mtimeMs,
 			});
@@ -180,9 +181,9 @@ function openArchives(archives: readonly Listed[]): {opened: Opened[]; read: Rea
 	for (const archive of archives) {
 		const fd = openRead(archive.name);
 		if (fd !== undefined) {
-			const {ino} = fs.fstatSync(fd);
+			const key = archiveKey(fs.fstatSync(fd));
 			opened.push({name: archive.name, extension: archive.extension, fd});
-			read.push({inodes: archive.inodes.includes(ino) ? archive.inodes : [...archive.inodes, ino], mtimeMs: archive.mtimeMs});
+			read.push({keys: archive.keys.includes(key) ? archive.keys : [...archive.keys, key], mtimeMs: archive.mtimeMs});
 		}
 	}
 
@@ -272,9 +273,13 @@ function current(name: string, fd: number): Current {
 	return {name, fd, position: 0, ino: stats.ino, dev: stats.dev};
 }
 
-/** The followed file as a file read: its mtime is final once it has been renamed away. */
+/**
+ * The followed file as a file read: its key and mtime are final once it has been renamed away,
+ * which is when the follower looks for its successors (and asks this again).
+ */
 function readOf(file: Current): ReadFile {
-	return {inodes: [file.ino], mtimeMs: fs.fstatSync(file.fd).mtimeMs};
+	const stats = fs.fstatSync(file.fd);
+	return {keys: [archiveKey(stats)], mtimeMs: stats.mtimeMs};
 }
 
 const readBuffer = 64 * 1024;
@@ -322,7 +327,7 @@ async function successorsOf(options: CatOptions, reading: Reading, old: Current 
 		}
 
 		const {opened, read} = openArchives(listing.slice(0, unread).reverse());
-		reading.read = [...listing.slice(unread).reverse().map(({inodes, mtimeMs}) => ({inodes, mtimeMs})), ...read];
+		reading.read = [...listing.slice(unread).reverse().map(({keys, mtimeMs}) => ({keys, mtimeMs})), ...read];
 		const fd = openRead(options.file);
 		const next = fd === undefined ? undefined : current(options.file, fd);
 		if (next) {

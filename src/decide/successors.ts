@@ -1,29 +1,33 @@
 // Pure: which archives a follower (`rotlog cat -f`) has not read yet, after the file it followed
-// was rotated away. An inode alone cannot say: compression replaces a raw archive by RAW.gz, a
-// new inode, and a follower slower than the compression never sees the raw name again. Two
-// facts survive compression: an archive's place in the naming order, and its mtime (the time of
-// its newest line, which the compression copies, to the millisecond).
+// was rotated away. A file's identity alone cannot say: compression replaces a raw archive by
+// RAW.gz, a new file, and a follower slower than the compression never sees the raw name again.
+// Two facts survive compression: an archive's place in the naming order, and its mtime (the time
+// of its newest line, which the compression copies, to the millisecond).
+//
+// Identities are keys (compress/protocol.ts archiveKey), not inodes: ext4 hands a freed inode to
+// the next file made, so the .gz of one archive may carry the inode of another, read and
+// compressed since; by inode that .gz looked read, and the follower skipped or re-read archives.
 //
 // The rule: the archives newest first are some unread ones (made after the file read last),
 // then the ones already read, in the order they were read, up to where retention stopped keeping
 // them. So the unread ones are the fewest newest archives such that every older archive lines up
-// with the files read, newest with newest: the same inode (a raw archive still raw, a compressed
-// one read compressed), or, for a compressed archive no file read had the inode of, the same mtime.
+// with the files read, newest with newest: the same key (a raw archive still raw, a compressed
+// one read compressed), or, for a compressed archive no file read had the key of, the same mtime.
 // Only archives that may be newer than the file read last can be unread: an unknown raw
 // archive, or one whose mtime is not older than that file's.
 
 /** An archive as the follower lists it: all names of one archive (FILE.3 and FILE.3.gz mid-swap). */
 export type ListedArchive = {
-	/** The inodes of its names. */
-	inodes: readonly number[];
+	/** The identity keys of its names' files. */
+	keys: readonly string[];
 	/** One of its names is uncompressed. */
 	raw: boolean;
 	/** Its mtime: the time of its newest line. */
 	mtimeMs: number;
 };
 
-/** A file the follower read, with the inodes it had and its mtime once it was no longer written. */
-export type ReadFile = {inodes: readonly number[]; mtimeMs: number};
+/** A file the follower read, with the keys it had and its mtime once it was no longer written. */
+export type ReadFile = {keys: readonly string[]; mtimeMs: number};
 
 export type Successors = {
 	/** `listing[0 .. unread)` (newest first) were not read: read them oldest first. */
@@ -56,16 +60,16 @@ export function successors(listing: readonly ListedArchive[], read: readonly Rea
 		return {unread: listing.length, found: false, gap: false};
 	}
 
-	const owners = new Map<number, number>();
+	const owners = new Map<string, number>();
 	for (const [position, file] of read.entries()) {
-		for (const ino of file.inodes) {
-			owners.set(ino, position);
+		for (const key of file.keys) {
+			owners.set(key, position);
 		}
 	}
 
 	const owner = (archive: ListedArchive) => {
-		for (const ino of archive.inodes) {
-			const position = owners.get(ino);
+		for (const key of archive.keys) {
+			const position = owners.get(key);
 			if (position !== undefined) {
 				return position;
 			}
@@ -81,7 +85,7 @@ export function successors(listing: readonly ListedArchive[], read: readonly Rea
 			return known === position;
 		}
 
-		// An uncompressed archive keeps its inode: one no file read had was never read.
+		// An uncompressed archive keeps its key: one no file read had was never read.
 		return !archive.raw && sameTime(archive.mtimeMs, read[position]!.mtimeMs);
 	};
 
