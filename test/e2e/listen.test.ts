@@ -304,7 +304,7 @@ test('udp: one datagram, one record; trailing newline or NUL dropped, inner newl
 	t.deepEqual(lines.slice(4), Array.from({length: total}, (_, i) => `datagram ${i}`));
 });
 
-test('a stale socket file is replaced; a live one, or a file that is no socket, is an error and left alone', async t => {
+test('a stale socket file is replaced; a live one, a bound datagram socket, or a file that is no socket, is an error and left alone', async t => {
 	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const socketPath = path.join(directory, 'log.sock');
@@ -327,6 +327,18 @@ test('a stale socket file is replaced; a live one, or a file that is no socket, 
 	await poll(() => text(file) === 'still served\n', 'the line');
 	writer.kill('SIGTERM');
 	t.is((await writer).exitCode, 0);
+
+	// A datagram socket that a live process holds bound, as a syslog daemon holds /dev/log.
+	const datagramPath = path.join(directory, 'dev-log');
+	const daemon = execa('python3', ['-c', 'import socket, sys; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); print("bound", flush=True); sys.stdin.read()', datagramPath], {stdin: 'pipe'});
+	await new Promise(resolve => daemon.stdout.once('data', resolve));
+	const datagramInode = fs.statSync(datagramPath).ino;
+	const bound = await rotlog([file, '--listen', `unix:${datagramPath}`]);
+	t.is(bound.exitCode, 1);
+	t.is(bound.stderr, `rotlog: cannot listen on 'unix:${datagramPath}': another process has bound it as a datagram socket\n`);
+	t.is(fs.statSync(datagramPath).ino, datagramInode, 'the bound datagram socket is untouched');
+	daemon.stdin.end();
+	await daemon;
 
 	const regular = path.join(directory, 'not-a-socket');
 	fs.writeFileSync(regular, 'precious\n');
