@@ -176,7 +176,7 @@ test('util-linux logger: -u to a unix: socket and --tcp to a tcp: port, with --s
 	// RFC 3164 after the priority: a time stamp, the host (logger -u leaves it out), the tag.
 	t.regex(lines[0]!, new RegExp(`^tcp:127\\.0\\.0\\.1:${port}#1 [A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\S+ job: via tcp$`));
 	t.regex(lines[1]!, new RegExp(`^unix:${socketPath.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')}#1 [A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d (\\S+ )?job: via unix$`));
-	t.log('unixgram: is refused at once (Node has no Unix datagram sockets), so logger is tested on its stream fallback');
+	t.log('unixgram: is refused (see docs/design.md), so logger -u is tested on its stream fallback');
 });
 
 test('64 connections with lines up to 1 MiB in random chunks, and a pipe writer on the same FILE: every line once, whole, in order', async t => {
@@ -360,7 +360,7 @@ test('--socket-mode is the exact mode; usage errors: unixgram:, options that nee
 
 	const refusedFile = path.join(directory, 'refused.log');
 	const cases: Array<[string[], string]> = [
-		[['--listen', 'unixgram:/dev/log'], 'rotlog: invalid --listen \'unixgram:/dev/log\': Node has no Unix datagram sockets; use unix: (stream) or udp:\n'],
+		[['--listen', 'unixgram:/dev/log'], 'rotlog: invalid --listen \'unixgram:/dev/log\': Unix datagram sockets are not supported (Node.js has none); use unix:PATH, which logger -u and Python\'s SysLogHandler fall back to, or udp:PORT\n'],
 		[['--syslog'], 'rotlog: invalid --syslog: needs --listen\n'],
 		[['--max-record', '4K'], 'rotlog: invalid --max-record: needs --listen\n'],
 		[['--listen', 'udp:5140', '--socket-mode', '0600'], 'rotlog: invalid --socket-mode: needs --listen unix:PATH\n'],
