@@ -9,9 +9,10 @@ import test from 'ava';
 import {execa} from 'execa';
 import {linesOf, logFiles, readLog, readLogFile} from '../helpers/files.js';
 import {checkInterleaved, numberedLines, randomBelow, seededRandom} from '../helpers/lines.js';
-import {poll} from '../helpers/poll.js';
+import {orFalse, poll} from '../helpers/poll.js';
 import {rotlog} from '../helpers/rotlog.js';
 import {tempDir} from '../helpers/temp.js';
+import {fill, tmpfs, tmpfsProblem} from '../helpers/tmpfs.js';
 
 // A SIGTERMed rotlog waits for its compressions; the timeout still bounds it.
 const draining = {timeout: 100_000, forceKillAfterDelay: false} as const;
@@ -38,6 +39,20 @@ async function connect(target: string | number): Promise<net.Socket> {
 		});
 		socket.once('error', reject);
 	});
+}
+
+/**
+ * Connects to the Unix socket at `socketPath` once rotlog accepts connections: the socket file
+ * appears at bind(), a moment before listen(), so a refused connection is tried again (an empty
+ * connection writes nothing).
+ */
+async function connectWhenListening(socketPath: string): Promise<net.Socket> {
+	let socket: net.Socket | undefined;
+	await poll(async () => {
+		socket = await connect(socketPath).catch(() => undefined);
+		return socket !== undefined;
+	}, `a connection to ${socketPath}`);
+	return socket!;
 }
 
 async function write(socket: net.Socket, bytes: string | Uint8Array): Promise<void> {
@@ -423,8 +438,9 @@ test('--tag: stdin, a FIFO, a connection and UDP in one FILE, each line with its
 	].sort());
 });
 
-// Back-pressure by pausing: the fault seam makes the disk "full" for a few seconds; the connection
-// must stop being read (its sender waits) rather than rotlog buffering what it sends.
+// Back-pressure by pausing, through the fault seam (the disk "full" for a few writes), so that it is
+// tested where no tmpfs can be mounted too: the connection must stop being read (its sender waits)
+// rather than rotlog buffering what it sends.
 test('while FILE cannot be written, connections are not read, and afterwards every line is there once', async t => {
 	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
@@ -435,14 +451,7 @@ test('while FILE cannot be written, connections are not read, and afterwards eve
 		stderr += chunk.toString();
 	});
 	await socketReady(socketPath);
-	// The socket file appears at bind(), a moment before the listener is known to be up: a refused
-	// connection is tried again (an empty connection writes nothing).
-	let socket: net.Socket | undefined;
-	await poll(async () => {
-		socket = await connect(socketPath).catch(() => undefined);
-		return socket !== undefined;
-	}, `a connection to ${socketPath} (rotlog said: ${stderr})`);
-	socket = socket!;
+	const socket = await connectWhenListening(socketPath);
 	const data = numberedLines('s', 400_000);
 	const sent = write(socket, data);
 	await poll(() => stderr.includes('no space left on device'), 'the full disk');
@@ -454,4 +463,62 @@ test('while FILE cannot be written, connections are not read, and afterwards eve
 	const result = await writer;
 	t.is(result.exitCode, 0, result.stderr);
 	t.is(text(file), data);
+});
+
+const noTmpfs = tmpfsProblem();
+const onTmpfs = noTmpfs === undefined ? test : test.skip;
+
+onTmpfs(`a real full tmpfs, --on-full block: connections stop being read, and once space returns every line is there once, whole, in order${noTmpfs === undefined ? '' : ` (skipped: ${noTmpfs})`}`, async t => {
+	const directory = await tmpfs(t, '32m');
+	const file = path.join(directory, 'app.log');
+	// The socket file outside the full file system: FILE is the one that cannot be written.
+	const socketPath = path.join(await tempDir(t), 'log.sock');
+	const filler = fill(directory, 64 * 1024);
+	const writer = rotlog([file, '--listen', `unix:${socketPath}`, '--on-full', 'block', '--compress', 'none'], draining);
+	let stderr = '';
+	writer.stderr.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString();
+	});
+	await socketReady(socketPath);
+	const names = ['c0', 'c1', 'c2', 'c3'];
+	// 2.4 MB each: ten times what a Unix stream socket's buffers hold, so most of it waits in the sender.
+	const data = names.map(name => numberedLines(name, 60_000));
+	const sockets = await Promise.all(names.map(async () => connectWhenListening(socketPath)));
+	const sent = sockets.map(async (socket, c) => write(socket, data[c]!));
+	await poll(() => stderr.includes('no space left on device'), 'the full disk');
+
+	// While full, rotlog reads nothing: what the senders hold stops falling. A reader that went on
+	// reading would empty them within milliseconds, so still for 300 ms means stopped.
+	const unread = () => sockets.map(socket => socket.writableLength);
+	let last = '';
+	let stillSince = Date.now();
+	await poll(() => {
+		const now = unread().join(' ');
+		if (now !== last) {
+			last = now;
+			stillSince = Date.now();
+		}
+
+		return Date.now() - stillSince >= 300;
+	}, 'the senders to be held back');
+	for (const [c, held] of unread().entries()) {
+		t.true(held > data[c]!.length / 2, `rotlog read ${data[c]!.length - held} of ${data[c]!.length} bytes of ${names[c]!} while FILE was full`);
+	}
+
+	const before = fs.readFileSync(file);
+	t.true(before.length === 0 || before.at(-1) === 0x0a, 'no partial line in FILE while it is full');
+	t.deepEqual(checkInterleaved(linesOf(before), names).problems, [], 'what FILE holds so far is whole and in order');
+
+	fs.rmSync(filler);
+	await Promise.all(sent);
+	await Promise.all(sockets.map(async socket => close(socket)));
+	const total = names.length * 60_000;
+	await poll(orFalse(() => linesOf(readLog(file)).length === total), 'every line', 60_000, 50);
+	writer.kill('SIGTERM');
+	const result = await writer;
+	t.is(result.exitCode, 0, result.stderr);
+	const {problems, seen} = checkInterleaved(linesOf(readLog(file)), names);
+	t.deepEqual(problems, []);
+	t.deepEqual([...seen.values()], names.map(() => 60_000), 'every line of every connection once');
+	t.regex(result.stderr, /^rotlog: cannot write to '.*app\.log': no space left on device[^\n]*\n$/, 'one line for the episode');
 });
