@@ -484,7 +484,18 @@ onTmpfs(`a real full tmpfs, --on-full block: connections stop being read, and on
 	// 2.4 MB each: ten times what a Unix stream socket's buffers hold, so most of it waits in the sender.
 	const data = names.map(name => numberedLines(name, 60_000));
 	const sockets = await Promise.all(names.map(async () => connectWhenListening(socketPath)));
-	const sent = sockets.map(async (socket, c) => write(socket, data[c]!));
+	// In 64 KiB pieces: writableLength then falls piece by piece as rotlog reads, not only once the
+	// whole of one write has gone.
+	const piece = 64 * 1024;
+	const sent = sockets.map(async (socket, c) => {
+		const bytes = data[c]!;
+		for (let at = 0; at + piece < bytes.length; at += piece) {
+			socket.write(bytes.slice(at, at + piece));
+		}
+
+		// Written in order: the last piece's callback comes when everything has gone.
+		return write(socket, bytes.slice(Math.floor((bytes.length - 1) / piece) * piece));
+	});
 	await poll(() => stderr.includes('no space left on device'), 'the full disk');
 
 	// While full, rotlog reads nothing: what the senders hold stops falling. A reader that went on
@@ -501,6 +512,7 @@ onTmpfs(`a real full tmpfs, --on-full block: connections stop being read, and on
 
 		return Date.now() - stillSince >= 300;
 	}, 'the senders to be held back');
+	t.log(`unread while FILE was full: ${unread().join(', ')} of ${data[0]!.length} bytes per connection`);
 	for (const [c, held] of unread().entries()) {
 		t.true(held > data[c]!.length / 2, `rotlog read ${data[c]!.length - held} of ${data[c]!.length} bytes of ${names[c]!} while FILE was full`);
 	}
