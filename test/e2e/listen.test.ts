@@ -67,6 +67,20 @@ async function write(socket: net.Socket, bytes: string | Uint8Array): Promise<vo
 	});
 }
 
+/**
+ * Writes `text` in 64 KiB pieces, so that the socket's writableLength falls piece by piece as the
+ * reader reads (it counts one write until all of it has gone); resolves once everything has gone.
+ */
+async function writeInPieces(socket: net.Socket, text: string): Promise<void> {
+	const piece = 64 * 1024;
+	for (let at = 0; at + piece < text.length; at += piece) {
+		socket.write(text.slice(at, at + piece));
+	}
+
+	// Written in order: the last piece's callback comes when everything before it has gone too.
+	return write(socket, text.slice(Math.floor((text.length - 1) / piece) * piece));
+}
+
 async function close(socket: net.Socket): Promise<void> {
 	await new Promise<void>(resolve => {
 		socket.end(resolve);
@@ -453,7 +467,7 @@ test('while FILE cannot be written, connections are not read, and afterwards eve
 	await socketReady(socketPath);
 	const socket = await connectWhenListening(socketPath);
 	const data = numberedLines('s', 400_000);
-	const sent = write(socket, data);
+	const sent = writeInPieces(socket, data);
 	await poll(() => stderr.includes('no space left on device'), 'the full disk');
 	t.true(socket.writableLength > data.length / 2, `rotlog read ${data.length - socket.writableLength} bytes while it could not write`);
 	await sent;
@@ -484,18 +498,7 @@ onTmpfs(`a real full tmpfs, --on-full block: connections stop being read, and on
 	// 2.4 MB each: ten times what a Unix stream socket's buffers hold, so most of it waits in the sender.
 	const data = names.map(name => numberedLines(name, 60_000));
 	const sockets = await Promise.all(names.map(async () => connectWhenListening(socketPath)));
-	// In 64 KiB pieces: writableLength then falls piece by piece as rotlog reads, not only once the
-	// whole of one write has gone.
-	const piece = 64 * 1024;
-	const sent = sockets.map(async (socket, c) => {
-		const bytes = data[c]!;
-		for (let at = 0; at + piece < bytes.length; at += piece) {
-			socket.write(bytes.slice(at, at + piece));
-		}
-
-		// Written in order: the last piece's callback comes when everything has gone.
-		return write(socket, bytes.slice(Math.floor((bytes.length - 1) / piece) * piece));
-	});
+	const sent = sockets.map(async (socket, c) => writeInPieces(socket, data[c]!));
 	await poll(() => stderr.includes('no space left on device'), 'the full disk');
 
 	// While full, rotlog reads nothing: what the senders hold stops falling. A reader that went on
