@@ -1,6 +1,6 @@
 // --listen ADDRESS, parsed: pure, no sockets. `unix:PATH` (a stream socket), `tcp:PORT` and
 // `udp:PORT` (on 127.0.0.1), `tcp:HOST:PORT` and `udp:HOST:PORT` (an IPv6 HOST in brackets).
-import {invalidValue, UsageError} from '../errors.js';
+import {invalidValue} from '../errors.js';
 
 export type ListenAddress =
 	| {kind: 'unix'; path: string}
@@ -34,9 +34,11 @@ export function parseListenAddress(value: string): ListenAddress {
 		}
 
 		case 'unixgram': {
-			// Node's net and dgram modules have no AF_UNIX SOCK_DGRAM; the packages that add it are
-			// native modules (unix-dgram is built by node-gyp at install), and rotlog takes none.
-			throw new UsageError(`invalid --listen '${value}': Node has no Unix datagram sockets; use unix: (stream) or udp:`);
+			// Node's net and dgram have no AF_UNIX SOCK_DGRAM, and no package adds it within rotlog's
+			// limits: unix-dgram compiles with node-gyp at install; node-unix-socket (prebuilt) cannot
+			// stop reading, so senders could not be made to wait while FILE cannot be written, and it
+			// reads every queued datagram before JavaScript sees one, without bound (docs/design.md).
+			throw invalidValue('listen', value, 'Unix datagram sockets are not supported (Node.js has none); use unix:PATH, which logger -u and Python\'s SysLogHandler fall back to, or udp:PORT');
 		}
 
 		case 'tcp':

@@ -74,22 +74,29 @@ function removeAtExit(file: {path: string; dev: number; ino: number}): void {
 	}
 }
 
-/** Whether some process accepts connections on the socket at `path` (false: a stale socket file). */
-async function isLive(path: string, label: string): Promise<boolean> {
+/**
+ * Why the socket at `path` is in use (another process accepts connections on it, or has bound it
+ * as a datagram socket), or undefined for a stale socket file that nobody has bound.
+ */
+async function inUse(path: string, label: string): Promise<string | undefined> {
 	return new Promise((resolve, reject) => {
 		const probe = net.connect(path);
 		probe.once('connect', () => {
 			probe.destroy();
-			resolve(true);
+			resolve('another process is listening on it');
 		});
 		probe.once('error', error => {
 			probe.destroy();
 			const code = errnoCode(error);
 			if (code === 'ECONNREFUSED') {
-				resolve(false);
+				resolve(undefined);
 			} else if (code === 'EAGAIN') {
 				// A full backlog: someone listens, but does not keep up.
-				resolve(true);
+				resolve('another process is listening on it');
+			} else if (code === 'EPROTOTYPE') {
+				// connect(2) finds a bound socket of another type before it looks for a listener: a
+				// syslog daemon's datagram socket, as /dev/log is.
+				resolve('another process has bound it as a datagram socket');
 			} else {
 				reject(new RuntimeFailure(`cannot listen on '${label}': ${systemReason(error)}`, {cause: error}));
 			}
@@ -118,8 +125,9 @@ async function clearSocketPath(path: string, label: string): Promise<void> {
 		throw new RuntimeFailure(`cannot listen on '${label}': it is ${fileKind(stats)}, not a socket (rotlog removes only a stale socket)`);
 	}
 
-	if (await isLive(path, label)) {
-		throw new RuntimeFailure(`cannot listen on '${label}': another process is listening on it`);
+	const reason = await inUse(path, label);
+	if (reason !== undefined) {
+		throw new RuntimeFailure(`cannot listen on '${label}': ${reason}`);
 	}
 
 	try {

@@ -2,9 +2,7 @@
 // writes are retried, and once space returns every line is in FILE exactly once, with no partial
 // line ever left. --on-full drop drops them instead and says how many. Tested on a real full
 // tmpfs where this machine lets us mount one, and through ROTLOG_TEST_FAULTS everywhere.
-import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
 import test, {type ExecutionContext} from 'ava';
@@ -13,67 +11,13 @@ import {checkInterleaved, numberedLine, numberedLines} from '../helpers/lines.js
 import {poll} from '../helpers/poll.js';
 import {rotlog} from '../helpers/rotlog.js';
 import {tempDir} from '../helpers/temp.js';
+import {fill, tmpfs, tmpfsProblem} from '../helpers/tmpfs.js';
 
-/** Why a tmpfs cannot be mounted here (undefined: it can), found once by trying. */
-function mountProblem(): string | undefined {
-	if (process.platform !== 'linux') {
-		return `tmpfs mounts are Linux-only (this is ${process.platform})`;
-	}
-
-	if (process.getuid?.() !== 0) {
-		return 'mounting a tmpfs needs root';
-	}
-
-	const probe = fs.mkdtempSync(path.join(os.tmpdir(), 'rotlog-mount-probe-'));
-	try {
-		execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], {stdio: 'pipe'});
-		execFileSync('umount', [probe], {stdio: 'pipe'});
-		return undefined;
-	} catch (error) {
-		const stderr = (error as {stderr?: Buffer}).stderr?.toString().trim();
-		return `mount -t tmpfs failed: ${stderr || (error as Error).message}`;
-	} finally {
-		fs.rmdirSync(probe);
-	}
-}
-
-const problem = mountProblem();
+const problem = tmpfsProblem();
 const onTmpfs = problem === undefined ? test : test.skip;
 const skipNote = problem === undefined ? '' : ` (skipped: ${problem})`;
 if (problem !== undefined) {
 	console.log(`full-disk tests on a real tmpfs skipped: ${problem}`);
-}
-
-/** A fresh tmpfs of `size`, unmounted when the test ends. */
-async function tmpfs(t: ExecutionContext, size: string): Promise<string> {
-	const directory = await tempDir(t);
-	execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', directory]);
-	// Registered after tempDir's teardown, so it runs first (ava runs teardowns in reverse).
-	t.teardown(() => {
-		execFileSync('umount', ['-l', directory]);
-	});
-	return directory;
-}
-
-/** Fills the file system of `directory` with a filler file, leaving about `free` bytes. */
-function fill(directory: string, free: number): string {
-	const filler = path.join(directory, 'filler');
-	const fd = fs.openSync(filler, 'w');
-	const block = Buffer.alloc(64 * 1024, 0x78);
-	try {
-		for (;;) {
-			fs.writeSync(fd, block);
-		}
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') {
-			throw error;
-		}
-	} finally {
-		fs.closeSync(fd);
-	}
-
-	fs.truncateSync(filler, Math.max(0, fs.statSync(filler).size - free));
-	return filler;
 }
 
 /**

@@ -9,9 +9,10 @@ import test from 'ava';
 import {execa} from 'execa';
 import {linesOf, logFiles, readLog, readLogFile} from '../helpers/files.js';
 import {checkInterleaved, numberedLines, randomBelow, seededRandom} from '../helpers/lines.js';
-import {poll} from '../helpers/poll.js';
+import {orFalse, poll} from '../helpers/poll.js';
 import {rotlog} from '../helpers/rotlog.js';
 import {tempDir} from '../helpers/temp.js';
+import {fill, tmpfs, tmpfsProblem} from '../helpers/tmpfs.js';
 
 // A SIGTERMed rotlog waits for its compressions; the timeout still bounds it.
 const draining = {timeout: 100_000, forceKillAfterDelay: false} as const;
@@ -40,6 +41,20 @@ async function connect(target: string | number): Promise<net.Socket> {
 	});
 }
 
+/**
+ * Connects to the Unix socket at `socketPath` once rotlog accepts connections: the socket file
+ * appears at bind(), a moment before listen(), so a refused connection is tried again (an empty
+ * connection writes nothing).
+ */
+async function connectWhenListening(socketPath: string): Promise<net.Socket> {
+	let socket: net.Socket | undefined;
+	await poll(async () => {
+		socket = await connect(socketPath).catch(() => undefined);
+		return socket !== undefined;
+	}, `a connection to ${socketPath}`);
+	return socket!;
+}
+
 async function write(socket: net.Socket, bytes: string | Uint8Array): Promise<void> {
 	return new Promise((resolve, reject) => {
 		socket.write(bytes, error => {
@@ -50,6 +65,20 @@ async function write(socket: net.Socket, bytes: string | Uint8Array): Promise<vo
 			}
 		});
 	});
+}
+
+/**
+ * Writes `text` in 64 KiB pieces, so that the socket's writableLength falls piece by piece as the
+ * reader reads (it counts one write until all of it has gone); resolves once everything has gone.
+ */
+async function writeInPieces(socket: net.Socket, text: string): Promise<void> {
+	const piece = 64 * 1024;
+	for (let at = 0; at + piece < text.length; at += piece) {
+		socket.write(text.slice(at, at + piece));
+	}
+
+	// Written in order: the last piece's callback comes when everything before it has gone too.
+	return write(socket, text.slice(Math.floor((text.length - 1) / piece) * piece));
 }
 
 async function close(socket: net.Socket): Promise<void> {
@@ -176,7 +205,7 @@ test('util-linux logger: -u to a unix: socket and --tcp to a tcp: port, with --s
 	// RFC 3164 after the priority: a time stamp, the host (logger -u leaves it out), the tag.
 	t.regex(lines[0]!, new RegExp(`^tcp:127\\.0\\.0\\.1:${port}#1 [A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\S+ job: via tcp$`));
 	t.regex(lines[1]!, new RegExp(`^unix:${socketPath.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')}#1 [A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d (\\S+ )?job: via unix$`));
-	t.log('unixgram: is refused at once (Node has no Unix datagram sockets), so logger is tested on its stream fallback');
+	t.log('unixgram: is refused (see docs/design.md), so logger -u is tested on its stream fallback');
 });
 
 test('64 connections with lines up to 1 MiB in random chunks, and a pipe writer on the same FILE: every line once, whole, in order', async t => {
@@ -304,7 +333,7 @@ test('udp: one datagram, one record; trailing newline or NUL dropped, inner newl
 	t.deepEqual(lines.slice(4), Array.from({length: total}, (_, i) => `datagram ${i}`));
 });
 
-test('a stale socket file is replaced; a live one, or a file that is no socket, is an error and left alone', async t => {
+test('a stale socket file is replaced; a live one, a bound datagram socket, or a file that is no socket, is an error and left alone', async t => {
 	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const socketPath = path.join(directory, 'log.sock');
@@ -328,6 +357,18 @@ test('a stale socket file is replaced; a live one, or a file that is no socket, 
 	writer.kill('SIGTERM');
 	t.is((await writer).exitCode, 0);
 
+	// A datagram socket that a live process holds bound, as a syslog daemon holds /dev/log.
+	const datagramPath = path.join(directory, 'dev-log');
+	const daemon = execa('python3', ['-c', 'import socket, sys; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); print("bound", flush=True); sys.stdin.read()', datagramPath], {stdin: 'pipe'});
+	await new Promise(resolve => daemon.stdout.once('data', resolve));
+	const datagramInode = fs.statSync(datagramPath).ino;
+	const bound = await rotlog([file, '--listen', `unix:${datagramPath}`]);
+	t.is(bound.exitCode, 1);
+	t.is(bound.stderr, `rotlog: cannot listen on 'unix:${datagramPath}': another process has bound it as a datagram socket\n`);
+	t.is(fs.statSync(datagramPath).ino, datagramInode, 'the bound datagram socket is untouched');
+	daemon.stdin.end();
+	await daemon;
+
 	const regular = path.join(directory, 'not-a-socket');
 	fs.writeFileSync(regular, 'precious\n');
 	const refused = await rotlog([file, '--listen', `unix:${regular}`]);
@@ -348,7 +389,7 @@ test('--socket-mode is the exact mode; usage errors: unixgram:, options that nee
 
 	const refusedFile = path.join(directory, 'refused.log');
 	const cases: Array<[string[], string]> = [
-		[['--listen', 'unixgram:/dev/log'], 'rotlog: invalid --listen \'unixgram:/dev/log\': Node has no Unix datagram sockets; use unix: (stream) or udp:\n'],
+		[['--listen', 'unixgram:/dev/log'], 'rotlog: invalid --listen \'unixgram:/dev/log\': Unix datagram sockets are not supported (Node.js has none); use unix:PATH, which logger -u and Python\'s SysLogHandler fall back to, or udp:PORT\n'],
 		[['--syslog'], 'rotlog: invalid --syslog: needs --listen\n'],
 		[['--max-record', '4K'], 'rotlog: invalid --max-record: needs --listen\n'],
 		[['--listen', 'udp:5140', '--socket-mode', '0600'], 'rotlog: invalid --socket-mode: needs --listen unix:PATH\n'],
@@ -411,8 +452,9 @@ test('--tag: stdin, a FIFO, a connection and UDP in one FILE, each line with its
 	].sort());
 });
 
-// Back-pressure by pausing: the fault seam makes the disk "full" for a few seconds; the connection
-// must stop being read (its sender waits) rather than rotlog buffering what it sends.
+// Back-pressure by pausing, through the fault seam (the disk "full" for a few writes), so that it is
+// tested where no tmpfs can be mounted too: the connection must stop being read (its sender waits)
+// rather than rotlog buffering what it sends.
 test('while FILE cannot be written, connections are not read, and afterwards every line is there once', async t => {
 	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
@@ -423,16 +465,9 @@ test('while FILE cannot be written, connections are not read, and afterwards eve
 		stderr += chunk.toString();
 	});
 	await socketReady(socketPath);
-	// The socket file appears at bind(), a moment before the listener is known to be up: a refused
-	// connection is tried again (an empty connection writes nothing).
-	let socket: net.Socket | undefined;
-	await poll(async () => {
-		socket = await connect(socketPath).catch(() => undefined);
-		return socket !== undefined;
-	}, `a connection to ${socketPath} (rotlog said: ${stderr})`);
-	socket = socket!;
+	const socket = await connectWhenListening(socketPath);
 	const data = numberedLines('s', 400_000);
-	const sent = write(socket, data);
+	const sent = writeInPieces(socket, data);
 	await poll(() => stderr.includes('no space left on device'), 'the full disk');
 	t.true(socket.writableLength > data.length / 2, `rotlog read ${data.length - socket.writableLength} bytes while it could not write`);
 	await sent;
@@ -442,4 +477,63 @@ test('while FILE cannot be written, connections are not read, and afterwards eve
 	const result = await writer;
 	t.is(result.exitCode, 0, result.stderr);
 	t.is(text(file), data);
+});
+
+const noTmpfs = tmpfsProblem();
+const onTmpfs = noTmpfs === undefined ? test : test.skip;
+
+onTmpfs(`a real full tmpfs, --on-full block: connections stop being read, and once space returns every line is there once, whole, in order${noTmpfs === undefined ? '' : ` (skipped: ${noTmpfs})`}`, async t => {
+	const directory = await tmpfs(t, '32m');
+	const file = path.join(directory, 'app.log');
+	// The socket file outside the full file system: FILE is the one that cannot be written.
+	const socketPath = path.join(await tempDir(t), 'log.sock');
+	const filler = fill(directory, 64 * 1024);
+	const writer = rotlog([file, '--listen', `unix:${socketPath}`, '--on-full', 'block', '--compress', 'none'], draining);
+	let stderr = '';
+	writer.stderr.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString();
+	});
+	await socketReady(socketPath);
+	const names = ['c0', 'c1', 'c2', 'c3'];
+	// 2.4 MB each: ten times what a Unix stream socket's buffers hold, so most of it waits in the sender.
+	const data = names.map(name => numberedLines(name, 60_000));
+	const sockets = await Promise.all(names.map(async () => connectWhenListening(socketPath)));
+	const sent = sockets.map(async (socket, c) => writeInPieces(socket, data[c]!));
+	await poll(() => stderr.includes('no space left on device'), 'the full disk');
+
+	// While full, rotlog reads nothing: what the senders hold stops falling. A reader that went on
+	// reading would empty them within milliseconds, so still for 300 ms means stopped.
+	const unread = () => sockets.map(socket => socket.writableLength);
+	let last = '';
+	let stillSince = Date.now();
+	await poll(() => {
+		const now = unread().join(' ');
+		if (now !== last) {
+			last = now;
+			stillSince = Date.now();
+		}
+
+		return Date.now() - stillSince >= 300;
+	}, 'the senders to be held back');
+	t.log(`unread while FILE was full: ${unread().join(', ')} of ${data[0]!.length} bytes per connection`);
+	for (const [c, held] of unread().entries()) {
+		t.true(held > data[c]!.length / 2, `rotlog read ${data[c]!.length - held} of ${data[c]!.length} bytes of ${names[c]!} while FILE was full`);
+	}
+
+	const before = fs.readFileSync(file);
+	t.true(before.length === 0 || before.at(-1) === 0x0a, 'no partial line in FILE while it is full');
+	t.deepEqual(checkInterleaved(linesOf(before), names).problems, [], 'what FILE holds so far is whole and in order');
+
+	fs.rmSync(filler);
+	await Promise.all(sent);
+	await Promise.all(sockets.map(async socket => close(socket)));
+	const total = names.length * 60_000;
+	await poll(orFalse(() => linesOf(readLog(file)).length === total), 'every line', 60_000, 50);
+	writer.kill('SIGTERM');
+	const result = await writer;
+	t.is(result.exitCode, 0, result.stderr);
+	const {problems, seen} = checkInterleaved(linesOf(readLog(file)), names);
+	t.deepEqual(problems, []);
+	t.deepEqual([...seen.values()], names.map(() => 60_000), 'every line of every connection once');
+	t.regex(result.stderr, /^rotlog: cannot write to '.*app\.log': no space left on device[^\n]*\n$/, 'one line for the episode');
 });

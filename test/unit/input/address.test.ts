@@ -17,7 +17,7 @@ test('unix:, tcp: and udp: addresses, loopback unless a host is named', t => {
 
 test('bad addresses are usage errors naming the value; unixgram: says why it cannot be', t => {
 	const cases: Array<[string, RegExp]> = [
-		['unixgram:/dev/log', /^invalid --listen 'unixgram:\/dev\/log': Node has no Unix datagram sockets; use unix: \(stream\) or udp:$/],
+		['unixgram:/dev/log', /^invalid --listen 'unixgram:\/dev\/log': Unix datagram sockets are not supported \(Node\.js has none\); use unix:PATH, which logger -u and Python's SysLogHandler fall back to, or udp:PORT$/],
 		['/run/app.sock', /expected unix:PATH, tcp:\[HOST:\]PORT or udp:\[HOST:\]PORT/],
 		['unix:', /expected a path/],
 		['tcp:0', /port '0' is not a number from 1 to 65535/],
