@@ -13,7 +13,7 @@ import os from 'node:os';
 import {pipeline} from 'node:stream';
 import split2 from 'split2';
 import {compressionNiceness, type Job} from './protocol.js';
-import {runJob, type JobHooks} from './job.js';
+import {runJob} from './job.js';
 import {systemReason, warn} from '../errors.js';
 import {FileLock} from '../log/lock.js';
 
@@ -38,46 +38,10 @@ function lowerPriority(): void {
 	}
 }
 
-/**
- * Test-only fault injection, ROTLOG_TEST_COMPRESS=fail|stall-swap|stall-drop|gate:PATH: fail after
- * compressing, stop forever before the swap or before dropping the raw archive, or wait before the
- * swap until PATH exists.
- */
-const testFault = process.env['ROTLOG_TEST_COMPRESS'];
-
-async function stall(): Promise<never> {
-	return new Promise(() => {
-		setInterval(() => undefined, 1 << 30);
-	});
-}
-
-async function gate(file: string): Promise<void> {
-	return new Promise(resolve => {
-		const timer = setInterval(() => {
-			if (fs.existsSync(file)) {
-				clearInterval(timer);
-				resolve();
-			}
-		}, 10);
-	});
-}
-
-/** The job's seams for ROTLOG_TEST_COMPRESS. */
-function testHooks(): JobHooks {
-	return {
-		compressed: testFault === 'fail' ? () => {
-			throw new Error('injected failure (ROTLOG_TEST_COMPRESS=fail)');
-		} : undefined,
-		beforeSwap: testFault === 'stall-swap' ? stall : (testFault?.startsWith('gate:') ? async () => gate(testFault.slice('gate:'.length)) : undefined),
-		beforeDrop: testFault === 'stall-drop' ? stall : undefined,
-	};
-}
-
 async function main(): Promise<void> {
 	process.on('SIGINT', () => undefined);
 	process.on('SIGTERM', () => undefined);
 	lowerPriority();
-	const hooks = testHooks();
 	// The job protocol is text, one JSON line per job, so split2 reads it (it decodes UTF-8 and
 	// drops a CR before the newline). The log's own bytes never pass through here: the writer
 	// frames them with rotlog's byte framer (src/input/framing.ts), which keeps them exact.
@@ -95,7 +59,7 @@ async function main(): Promise<void> {
 		try {
 			const lock = new FileLock(job.lockPath);
 			try {
-				status = await runJob(job, lock, hooks);
+				status = await runJob(job, lock);
 			} finally {
 				lock.close();
 			}

@@ -1,7 +1,8 @@
 // One compression job from start to end, steps 1 to 5 of the protocol (protocol.ts), in whichever
-// process runs it: a compression child (child.ts), or `rotlog check` itself for an archive small
-// enough that compressing it costs less than starting a child (pool.ts). Kept apart from
-// protocol.ts so that a writer, which never compresses on its own thread, does not load the codecs.
+// process runs it: a compression child (child.ts), or `rotlog check` or a writer whose input has
+// ended, itself, for an archive small enough that compressing it costs less than starting a child
+// (pool.ts). Kept apart from protocol.ts so that a writer still reading its input, which never
+// compresses on its own thread, does not load the codecs.
 import fs from 'node:fs';
 import {compressDescriptor} from './codecs.js';
 import {systemReason, warn} from '../errors.js';
@@ -9,7 +10,7 @@ import {stepDone} from '../log/faults.js';
 import type {FileLock} from '../log/lock.js';
 import {claim, swapIn, type Claim, type ClaimedJob, type Job} from './protocol.js';
 
-/** Test seams of a job's run (the child's ROTLOG_TEST_COMPRESS): after the compression, before the drop. */
+/** Test seams of a job's run (ROTLOG_TEST_COMPRESS): after the compression, before the drop. */
 export type JobHooks = {
 	/** Runs once the temp is compressed, before it is fsynced; a throw fails the job. */
 	compressed?: (() => void) | undefined;
@@ -20,11 +21,46 @@ export type JobHooks = {
 };
 
 /**
+ * Test-only fault injection, ROTLOG_TEST_COMPRESS=fail|stall-swap|stall-drop|gate:PATH: fail after
+ * compressing, stop forever before the swap or before dropping the raw archive, or wait before the
+ * swap until PATH exists. In whichever process runs the job.
+ */
+const testFault = process.env['ROTLOG_TEST_COMPRESS'];
+
+async function stall(): Promise<never> {
+	return new Promise(() => {
+		setInterval(() => undefined, 1 << 30);
+	});
+}
+
+async function gate(file: string): Promise<void> {
+	return new Promise(resolve => {
+		const timer = setInterval(() => {
+			if (fs.existsSync(file)) {
+				clearInterval(timer);
+				resolve();
+			}
+		}, 10);
+	});
+}
+
+/** The job's seams for ROTLOG_TEST_COMPRESS. */
+function testHooks(): JobHooks {
+	return {
+		compressed: testFault === 'fail' ? () => {
+			throw new Error('injected failure (ROTLOG_TEST_COMPRESS=fail)');
+		} : undefined,
+		beforeSwap: testFault === 'stall-swap' ? stall : (testFault?.startsWith('gate:') ? async () => gate(testFault.slice('gate:'.length)) : undefined),
+		beforeDrop: testFault === 'stall-drop' ? stall : undefined,
+	};
+}
+
+/**
  * Steps 1 to 5 for one job, in whichever process runs it (a compression child, or `rotlog check`
- * for small archives): the status line the child prints (JobStatus, `compressed INODE` with the
+ * and a writer after its input, for small archives): the status line the child prints (JobStatus, `compressed INODE` with the
  * compressed archive's inode). A failure keeps the raw archive and is said on stderr.
  */
-export async function runJob(job: Job, lock: FileLock, hooks: JobHooks = {}): Promise<string> {
+export async function runJob(job: Job, lock: FileLock, hooks: JobHooks = testHooks()): Promise<string> {
 	let claimed: Claim | 'discarded' | 'busy';
 	try {
 		claimed = claim(job, lock);

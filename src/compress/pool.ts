@@ -32,7 +32,10 @@ export type CompressorOptions = {
 	onFinal?: ((archive: string) => void) | undefined;
 	/** The children to use; by default a pool of this compressor's own. */
 	pool?: ChildPool | undefined;
-	/** Compress raw archives smaller than this many bytes in this process, not in a child (check). */
+	/**
+	 * Compress raw archives smaller than this many bytes in this process, not in a child (check).
+	 * Unset: none while this process still has input, inProcessLimit once it has ended.
+	 */
 	inProcessBelow?: number | undefined;
 };
 
@@ -595,7 +598,7 @@ export class Compressor {
 				this.pump();
 			};
 
-			if (pending.size < (this.options.inProcessBelow ?? 0)) {
+			if (pending.size < this.inProcessBelow()) {
 				void this.runHere(job, settle);
 			} else {
 				void this.pool.submit(job, settle);
@@ -603,7 +606,18 @@ export class Compressor {
 		}
 	}
 
-	/** Compresses a small archive in this process (check): outside the log's lock like a child. */
+	/**
+	 * Below what size an archive is compressed in this process rather than in a child. A check
+	 * says; a writer does so once its input has ended: it has nothing else to do, and a child's
+	 * start-up costs more than a small archive's gzip. When many writers end together, the
+	 * compressor's role passes from one to the next as each exits, and each newcomer started a
+	 * child of its own for a few KiB (64 writers of 150 lines each: 63 children, one after another).
+	 */
+	private inProcessBelow(): number {
+		return this.options.inProcessBelow ?? (this.draining ? inProcessLimit : 0);
+	}
+
+	/** Compresses a small archive in this process (check, a writer after its input): outside the log's lock like a child. */
 	private async runHere(job: Job, settle: Settle): Promise<void> {
 		const {runJob} = await import('./job.js');
 		let line: string;

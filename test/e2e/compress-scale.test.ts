@@ -114,9 +114,11 @@ test('SIGTERM while compressions finish after EOF: exit 0 at once, and a check c
 	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
 	const gate = path.join(await tempDir(t), 'never');
-	const input = lines('s', 5000);
+	// Archives over 4 MiB: smaller ones a writer whose input has ended compresses itself, and the
+	// point here is the children it waits for.
+	const input = lines('s', 400_000);
 	// The compressions stop before their swap until the gate opens, which it never does.
-	const writer = rotlog([file, '--max', '64K'], {input, env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}});
+	const writer = rotlog([file, '--max', '5M'], {input, env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}});
 	await poll(() => fs.readdirSync(directory).some(name => name.includes('.compress.')) && fs.statSync(file).size + fs.readdirSync(directory)
 		.filter(name => /^app\.log\.\d+$/.test(name)).reduce((sum, name) => sum + fs.statSync(path.join(directory, name)).size, 0) === input.length, 'every line written and a compression waiting');
 	const signalled = Date.now();
@@ -127,7 +129,7 @@ test('SIGTERM while compressions finish after EOF: exit 0 at once, and a check c
 	t.is(result.stderr, '', 'stderr is not a terminal: nothing said');
 	t.true(fs.readdirSync(directory).some(name => /^app\.log\.\d+$/.test(name)), 'archives left raw');
 
-	const check = await rotlog(['check', file, '--max', '64K']);
+	const check = await rotlog(['check', file, '--max', '5M']);
 	t.is(check.exitCode, 0, String(check.stderr));
 	t.deepEqual(fs.readdirSync(directory).filter(name => /^app\.log\.\d+$/.test(name) || name.includes('.compress.')), []);
 	t.is(history(file), input.toString());
