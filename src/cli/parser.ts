@@ -50,6 +50,20 @@ function listenValues(args: {listen?: ListenAddress[] | undefined; syslog?: bool
 	return {listen, syslog: args.syslog, socketMode: args['socket-mode'], maxRecord: args['max-record']};
 }
 
+/**
+ * yargs renders the whole help text after every named command's handler (check, rotate, status,
+ * ...), only to keep it for a later showHelp(): about 15 ms of every such run. rotlog prints its
+ * own help (help.ts) and never asks yargs for its help text, so that render is dropped. The hook is
+ * yargs' internal one; without it (another yargs) nothing changes but the time.
+ */
+function skipHelpCache(parser: ReturnType<typeof yargs>): void {
+	const internal = parser as unknown as {getInternalMethods?: () => {getUsageInstance?: () => {cacheHelpMessage?: () => void}}};
+	const usage = internal.getInternalMethods?.().getUsageInstance?.();
+	if (typeof usage?.cacheHelpMessage === 'function') {
+		usage.cacheHelpMessage = () => undefined;
+	}
+}
+
 /** The parser; the chosen command's work is handed to `schedule` rather than run inside yargs. */
 export function buildParser(argv: readonly string[], schedule: (task: Task, stops?: Stops) => void) {
 	// `rotlog exec FILE [options] -- CMD [ARG...]`: CMD and its arguments are the child's, word for
@@ -57,6 +71,7 @@ export function buildParser(argv: readonly string[], schedule: (task: Task, stop
 	const dashes = argv[0] === 'exec' ? argv.indexOf('--') : -1;
 	const childArgv = dashes === -1 ? undefined : argv.slice(dashes + 1);
 	const parser = yargs(dashes === -1 ? [...argv] : argv.slice(0, dashes));
+	skipHelpCache(parser);
 	return parser
 		.scriptName('rotlog')
 		.command(
