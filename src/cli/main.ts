@@ -3,7 +3,8 @@
 import {exitCodeOf, renderError, UsageError} from '../errors.js';
 import {unknownCommand} from './command-guess.js';
 import {helpFor, helpWidth, renderHelp} from './help.js';
-import {buildParser, exists, type Stops, type Task} from './parser.js';
+import {exists, runMaintenanceCommand, runWriteCommand, type Stops, type Task} from './handlers.js';
+import {simpleInvocation} from './simple-argv.js';
 import {releaseStops} from '../stop-signals.js';
 
 /**
@@ -55,10 +56,23 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 		let task: Task | undefined;
 		let stops: Stops = 'default';
-		await buildParser(withTimestampValue(argv), (scheduled, how = 'default') => {
+		const schedule = (scheduled: Task, how: Stops = 'default') => {
 			task = scheduled;
 			stops = how;
-		}).parseAsync();
+		};
+
+		const normalized = withTimestampValue(argv);
+		const simple = simpleInvocation(normalized);
+		if (simple === undefined) {
+			// yargs only when needed: loading it is most of a start's cost (simple-argv.ts).
+			const {buildParser} = await import('./parser.js');
+			await buildParser(normalized, schedule).parseAsync();
+		} else if (simple.command === 'write') {
+			runWriteCommand(simple.args, schedule);
+		} else {
+			runMaintenanceCommand(simple.command, simple.args, schedule);
+		}
+
 		if (stops === 'default') {
 			releaseStops();
 		}
