@@ -1,8 +1,7 @@
 // The entry point: parse the command line, run the chosen command, return the exit status. Every
 // error reaches the user as one line on stderr (errors.ts), never a stack trace.
 import {exitCodeOf, renderError, UsageError} from '../errors.js';
-import {unknownCommand} from './command-guess.js';
-import {helpFor, helpWidth, renderHelp} from './help.js';
+import {asksForHelp, unknownCommand} from './command-guess.js';
 import {exists, runMaintenanceCommand, runWriteCommand, type Stops, type Task} from './handlers.js';
 import {simpleInvocation} from './simple-argv.js';
 import {releaseStops} from '../stop-signals.js';
@@ -47,10 +46,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 			return 0;
 		}
 
-		// rotlog's own help (help.ts), before yargs: it would want `status`'s FILE first.
-		const help = helpFor(argv);
-		if (help !== undefined) {
-			process.stdout.write(renderHelp(help, helpWidth()));
+		// rotlog's own help (help.ts), before yargs: it would want `status`'s FILE first. Loaded
+		// only when asked for, as yargs is: every module loaded costs every start.
+		if (asksForHelp(argv)) {
+			const {helpFor, helpWidth, renderHelp} = await import('./help.js');
+			process.stdout.write(renderHelp(helpFor(argv)!, helpWidth()));
 			return 0;
 		}
 
