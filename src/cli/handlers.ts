@@ -1,6 +1,6 @@
-// What write, rotate and check run, given their parsed options: shared by the yargs parser
-// (parser.ts) and the parse of the simplest command lines without it (simple-argv.ts), so that both
-// run the same checks and build the same work.
+// What write, rotate and check run, given their parsed options, and the version: shared by the
+// yargs parser (parser.ts) and main()'s answers to the simplest command lines without it
+// (simple-argv.ts), so that both run the same checks, build the same work and print the same text.
 import fs from 'node:fs';
 import tty from 'node:tty';
 import type {OnFull} from '../commands/write.js';
@@ -15,6 +15,12 @@ export type Task = () => Promise<number>;
 
 /** Whether the task stops gracefully on SIGTERM/SIGINT (it takes them: src/stop-signals.ts). */
 export type Stops = 'graceful' | 'default';
+
+/** rotlog's version, from package.json. */
+export function version(): string {
+	const manifest = new URL('../../../package.json', import.meta.url);
+	return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as {version: string}).version;
+}
 
 /** Whether a path exists, a dangling symbolic link included. */
 export function exists(file: string): boolean {

@@ -2,7 +2,7 @@
 // error reaches the user as one line on stderr (errors.ts), never a stack trace.
 import {exitCodeOf, renderError, UsageError} from '../errors.js';
 import {asksForHelp, unknownCommand} from './command-guess.js';
-import {exists, runMaintenanceCommand, runWriteCommand, type Stops, type Task} from './handlers.js';
+import {exists, runMaintenanceCommand, runWriteCommand, type Stops, type Task, version} from './handlers.js';
 import {simpleInvocation} from './simple-argv.js';
 import {releaseStops} from '../stop-signals.js';
 
@@ -51,6 +51,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 		if (asksForHelp(argv)) {
 			const {helpFor, helpWidth, renderHelp} = await import('./help.js');
 			process.stdout.write(renderHelp(helpFor(argv)!, helpWidth()));
+			return 0;
+		}
+
+		// `rotlog --version` (or -V) alone, printed as yargs prints it, without loading yargs.
+		if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+			process.stdout.write(`${version()}\n`);
 			return 0;
 		}
 

@@ -1,10 +1,9 @@
 // The yargs wiring: the commands, their options (options.ts) and what each one runs. The chosen
 // command's work is handed back to main() rather than run inside yargs.
-import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import type Yargs from 'yargs/yargs';
 import {RuntimeFailure, UsageError} from '../errors.js';
-import {runMaintenanceCommand, runWriteCommand, type Schedule} from './handlers.js';
+import {runMaintenanceCommand, runWriteCommand, type Schedule, version} from './handlers.js';
 import {helpWidth} from './help.js';
 import {commandOptions, commandSummaries} from './options.js';
 import {archiveOptions, checkHook, checkLock, nonEmptyFile, policyOf, recordedValues, writerValues} from './policies.js';
@@ -16,11 +15,6 @@ import {usageText} from './usage-text.js';
  * module graph (40 ms against 70 ms here), and every writer pays it at start-up.
  */
 const yargs = createRequire(import.meta.url)('yargs/yargs') as typeof Yargs;
-
-function version(): string {
-	const manifest = new URL('../../../package.json', import.meta.url);
-	return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as {version: string}).version;
-}
 
 /**
  * yargs renders the whole help text after every named command's handler (check, rotate, status,
