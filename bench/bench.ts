@@ -1,24 +1,34 @@
-// `npm run bench [-- --size 256M --runs 3 --warmup 1 --seed 1 --shared quarter|full --cases core,compress,peers]`
+// `npm run bench [-- --size 256M --runs 3 --warmup 1 --seed 1 --shared quarter|full
+//   --cases core,compress,peers,operations,producers --logs 300 --producers 16 --lines 50000]`
 //
-// Throughput of rotlog against the pipe floor, measured with real processes: the cases of
-// cases.ts run interleaved in rounds, every run is checked for lost, doubled or torn lines, and
-// a markdown report goes to stdout (progress to stderr). Exit 1 when a check of rotlog (or of a
-// reference) fails, 2 on a bad option; a peer's differing output is reported, not an error.
-// Absolute speeds swing on shared machines: the ratios, taken round by round, are what count.
+// rotlog measured with real processes, in one markdown report on stdout (progress on stderr):
+// throughput against the pipe floor (the cases of cases.ts, run interleaved in rounds: core,
+// compress, peers), what runs many times (operations.ts: check over many logs beside logrotate,
+// start-up, peak RSS) and many producers into one log (producers.ts). Every run is checked for
+// lost, doubled or torn lines. Exit 1 when a check of rotlog (or of a reference) fails, 2 on a bad
+// option; a peer's differing output and a missed target are reported, not errors. Absolute speeds
+// swing on shared machines: the ratios, taken side by side, are what count.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import {parseCount, parseSize} from '../src/cli/values.js';
-import {benchCases, caseGroups, compressMax, floorId, largestOutput, type CaseContext, type CaseGroup, type SharedInput} from './cases.js';
+import {benchCases, compressMax, floorId, largestOutput, roundGroups, type CaseContext, type RoundGroup, type SharedInput} from './cases.js';
 import {loadCorpus, type Corpus} from './corpus.js';
+import type {GroupContext, Section} from './group.js';
 import {findTools, measure, type Tools} from './measure.js';
+import {operations} from './operations.js';
+import {producersGroup} from './producers.js';
 import {compressionRounds, compressionTable, compressionTargets, rounds, table, targets, median, type Row} from './report.js';
 
-type Options = {size: number; runs: number; warmup: number; seed: number; shared: SharedInput; cases: CaseGroup[]};
+/** Every group, in the order they run; all of them by default. */
+const groups = [...roundGroups, 'operations', 'producers'] as const;
+type Group = (typeof groups)[number];
 
-const usage = 'usage: npm run bench -- [--size 256M] [--runs 3] [--warmup 1] [--seed 1] [--shared quarter|full] [--cases core,compress,peers]';
+type Options = {size: number; runs: number; warmup: number; seed: number; shared: SharedInput; cases: Group[]; logs: number; producers: number; lines: number};
+
+const usage = 'usage: npm run bench -- [--size 256M] [--runs 3] [--warmup 1] [--seed 1] [--shared quarter|full] [--cases core,compress,peers,operations,producers] [--logs 300] [--producers 16] [--lines 50000]\nevery group runs unless --cases names some';
 const smallestCorpus = 64 * 1024;
 
 class BenchUsageError extends Error {}
@@ -35,7 +45,10 @@ function parseOptions(argv: string[]): Options {
 				warmup: {type: 'string', default: '1'},
 				seed: {type: 'string', default: '1'},
 				shared: {type: 'string', default: 'quarter'},
-				cases: {type: 'string', default: caseGroups.join(',')},
+				cases: {type: 'string', default: groups.join(',')},
+				logs: {type: 'string', default: '300'},
+				producers: {type: 'string', default: '16'},
+				lines: {type: 'string', default: '50000'},
 				help: {type: 'boolean', default: false},
 			},
 		}));
@@ -54,37 +67,49 @@ function parseOptions(argv: string[]): Options {
 	}
 
 	const cases = values.cases.split(',').map(group => group.trim());
-	const unknown = cases.find(group => !(caseGroups as readonly string[]).includes(group));
+	const unknown = cases.find(group => !(groups as readonly string[]).includes(group));
 	if (unknown !== undefined || cases.length === 0) {
-		throw new BenchUsageError(`invalid --cases '${values.cases}': expected a comma-separated list of ${caseGroups.join(', ')}`);
+		throw new BenchUsageError(`invalid --cases '${values.cases}': expected a comma-separated list of ${groups.join(', ')}`);
 	}
 
 	let options: Options;
 	try {
 		options = {
-			cases: caseGroups.filter(group => cases.includes(group)),
+			cases: groups.filter(group => cases.includes(group)),
 			size: parseSize('size', values.size),
 			runs: parseCount('runs', values.runs),
 			warmup: parseCount('warmup', values.warmup),
 			seed: parseCount('seed', values.seed),
 			shared: values.shared,
+			logs: parseCount('logs', values.logs),
+			producers: parseCount('producers', values.producers),
+			lines: parseCount('lines', values.lines),
 		};
 	} catch (error) {
 		throw new BenchUsageError(error instanceof Error ? error.message : String(error));
 	}
 
-	if (options.runs < 1) {
-		throw new BenchUsageError(`invalid --runs '${values.runs}': expected at least 1`);
+	for (const name of ['runs', 'logs', 'producers', 'lines'] as const) {
+		if (options[name] < 1) {
+			throw new BenchUsageError(`invalid --${name} '${values[name]}': expected at least 1`);
+		}
 	}
 
 	// FILE plus 100 archives of at most the group's rotation size: no run may delete any.
 	const copies = options.shared === 'full' && options.cases.includes('core') ? 4 : 1;
-	const largest = Math.min(...options.cases.map(group => largestOutput[group] / (group === 'core' ? copies : 1)));
+	const largest = Math.min(...roundsOf(options).map(group => largestOutput[group] / (group === 'core' ? copies : 1)));
 	if (options.size < smallestCorpus || options.size > largest) {
-		throw new BenchUsageError(`invalid --size '${values.size}': expected 64K to ${largest / 1024 ** 2}M, so that 100 archives keep the whole output`);
+		throw new BenchUsageError(Number.isFinite(largest)
+			? `invalid --size '${values.size}': expected 64K to ${largest / 1024 ** 2}M, so that 100 archives keep the whole output`
+			: `invalid --size '${values.size}': expected at least 64K`);
 	}
 
 	return options;
+}
+
+/** The chosen groups that run in rounds against the floor. */
+function roundsOf(options: Options): RoundGroup[] {
+	return roundGroups.filter(group => options.cases.includes(group));
 }
 
 function progress(text: string): void {
@@ -121,8 +146,9 @@ async function main(): Promise<number> {
 	fs.mkdirSync(runDirectory, {recursive: true});
 
 	const skipped: string[] = [];
+	const chosen = roundsOf(options);
 	const cases = benchCases.filter(benchCase => {
-		if (benchCase.id !== floorId && !options.cases.includes(benchCase.group)) {
+		if (chosen.length === 0 || (benchCase.id !== floorId && !chosen.includes(benchCase.group))) {
 			return false;
 		}
 
@@ -135,7 +161,7 @@ async function main(): Promise<number> {
 		return missing === undefined;
 	});
 	const rows: Row[] = cases.map(benchCase => ({benchCase, samples: [], checked: 0, failed: 0, failure: undefined}));
-	const total = options.warmup + options.runs;
+	const total = rows.length === 0 ? 0 : options.warmup + options.runs;
 	for (let round = 1; round <= total; round++) {
 		const counted = round > options.warmup;
 		const label = counted ? `round ${round - options.warmup}/${options.runs}` : `warm-up ${round}/${options.warmup}`;
@@ -194,11 +220,30 @@ async function main(): Promise<number> {
 	}
 
 	fs.rmSync(runDirectory, {recursive: true, force: true});
-	printReport(options, corpus, tools, rows, skipped, loadAtStart);
-	return rows.some(row => row.failed > 0 && !row.benchCase.peer) ? 1 : 0;
+	const sections: Section[] = [];
+	const groupContext = (name: string): GroupContext => {
+		const scratch = path.join(runDirectory, name);
+		fs.mkdirSync(scratch, {recursive: true});
+		return {corpus, rotlog, node: process.execPath, tools, scratch, runs: options.runs, progress};
+	};
+
+	try {
+		if (options.cases.includes('operations')) {
+			sections.push(await operations(groupContext('operations'), options.logs));
+		}
+
+		if (options.cases.includes('producers')) {
+			sections.push(await producersGroup(groupContext('producers'), options.producers, options.lines));
+		}
+	} finally {
+		fs.rmSync(runDirectory, {recursive: true, force: true});
+	}
+
+	printReport(options, corpus, tools, rows, skipped, sections, loadAtStart);
+	return rows.some(row => row.failed > 0 && !row.benchCase.peer) || sections.some(section => section.failed) ? 1 : 0;
 }
 
-function printReport(options: Options, corpus: Corpus, tools: Tools, rows: Row[], skipped: string[], loadAtStart: number[]): void {
+function printReport(options: Options, corpus: Corpus, tools: Tools, rows: Row[], skipped: string[], sections: Section[], loadAtStart: number[]): void {
 	const load = (averages: number[]) => averages.map(average => average.toFixed(2)).join(' ');
 	const mib = (bytes: number) => (bytes / 1024 ** 2).toFixed(bytes % 1024 ** 2 === 0 ? 0 : 1);
 	const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -211,8 +256,18 @@ function printReport(options: Options, corpus: Corpus, tools: Tools, rows: Row[]
 		`- machine: nproc ${os.availableParallelism()}, ${cpu}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, load average ${load(loadAtStart)} at the start, ${load(os.loadavg())} at the end`,
 		`- node ${process.version}; CPU from /proc/self/stat: ${tools.clockTicks === undefined ? 'unavailable' : 'yes'}; peak RSS per sink: ${tools.gnuTime ?? 'unavailable (no GNU time)'}`,
 		`- corpus: ${corpus.bytes} bytes (${mib(corpus.bytes)} MiB), ${corpus.lines} lines, ${(corpus.bytes / corpus.lines).toFixed(0)} bytes per line on average, longest ${corpus.longestLine}, ${corpus.invalidLines} lines with invalid UTF-8; seed ${options.seed}`,
+		`- groups: ${options.cases.join(', ')}`,
+		...(rows.length > 0 ? roundReport(options, rows, skipped, sharedText) : []),
+		...sections.flatMap(section => section.lines),
+	];
+	process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** The groups run in rounds against the pipe floor: core, compress, peers. */
+function roundReport(options: Options, rows: Row[], skipped: string[], sharedText: string): string[] {
+	return [
 		`- 4 writers: ${sharedText}`,
-		`- groups: ${options.cases.join(', ')} (the floor always runs); ${options.runs} round(s) after ${options.warmup} warm-up round(s) (peers skip the warm-up), interleaved in this order: ${rows.map(row => row.benchCase.id).join(', ')}`,
+		`- rounds: ${options.runs} round(s) after ${options.warmup} warm-up round(s) (peers skip the warm-up), the floor with any of core, compress, peers, interleaved in this order: ${rows.map(row => row.benchCase.id).join(', ')}`,
 		...(skipped.length > 0 ? [`- skipped, not installed: ${skipped.join(', ')}`] : []),
 		'- MB/s = 10^6 bytes per second of wall time; ratio = wall time per byte over the pipe floor\'s in the same round (median of the rounds); sink = the process reading the pipe (rotlog, or cat/node in the references); verified counts every run, warm-up included',
 		'',
@@ -235,7 +290,6 @@ function printReport(options: Options, corpus: Corpus, tools: Tools, rows: Row[]
 		rounds(rows.filter(row => row.benchCase.group === 'core')),
 		...(rows.some(row => row.benchCase.group !== 'core') ? ['', 'Compression rows per round, input consumed / all archives final:', '', compressionRounds(rows.filter(row => row.benchCase.group !== 'core'))] : []),
 	];
-	process.stdout.write(`${out.join('\n')}\n`);
 }
 
 /** Issue 3's section: the compress and peers rows, and their targets; nothing when neither ran. */

@@ -2,15 +2,15 @@
 // `cat INPUT | SINK`, and a check of what they left on disk. Rounds run the cases interleaved
 // (A B C A B C ...), so every ratio to the floor is taken between neighbouring runs.
 //
-// Three groups (`--cases`): core (rotlog against the pipe floor, no compression), compress
+// The groups run in rounds (`--cases`; operations.ts and producers.ts are groups of their own): core (rotlog against the pipe floor, no compression), compress
 // (the single writer with `--compress none` and `--compress gzip`, rotating at 16 MiB so
 // that a 256 MiB corpus makes 15 archives), and peers (the same corpus through `rotatelogs -p`
 // with a gzip hook, s6-log '!gzip', multilog '!gzip' and svlogd with a gzip processor, each at
-// 16 MiB, multilog's largest size; each skipped when not installed). The floor always runs.
+// 16 MiB, multilog's largest size; each skipped when not installed). The floor runs with any of them.
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Corpus} from './corpus.js';
-import type {Pending, Writer} from './measure.js';
+import {missingPrograms, type Pending, type Writer} from './measure.js';
 import {
 	compareDigests, digestFiles, repeatDigest, rotatedFiles, rotlogOutput, sameBytes, sameParts,
 	type OutputStats, type Part, type Verdict,
@@ -32,12 +32,12 @@ export type CaseContext = {
 	scratch: string;
 };
 
-export const caseGroups = ['core', 'compress', 'peers'] as const;
-export type CaseGroup = (typeof caseGroups)[number];
+export const roundGroups = ['core', 'compress', 'peers'] as const;
+export type RoundGroup = (typeof roundGroups)[number];
 
 export type BenchCase = {
 	id: string;
-	group: CaseGroup;
+	group: RoundGroup;
 	/** The row's label. */
 	title: string;
 	/** The sinks are rotlog processes: their peak RSS counts against the memory target. */
@@ -72,7 +72,7 @@ export const compressMax = '16M';
 const compressMaxBytes = 16 * 1024 * 1024;
 const peerMaxBytes = String(compressMaxBytes - 1);
 /** The largest corpus every group keeps whole with 100 archives. */
-export const largestOutput: Record<CaseGroup, number> = {core: 100 * maxBytes, compress: 100 * compressMaxBytes, peers: 100 * compressMaxBytes};
+export const largestOutput: Record<RoundGroup, number> = {core: 100 * maxBytes, compress: 100 * compressMaxBytes, peers: 100 * compressMaxBytes};
 
 export const benchCases: readonly BenchCase[] = [
 	{
@@ -336,20 +336,6 @@ function listDirectory(directory: string): string[] {
 
 function fileSize(file: string): number {
 	return fs.statSync(file, {throwIfNoEntry: false})?.size ?? 0;
-}
-
-/** Says which programs are not on PATH, or undefined when all are. */
-function missingPrograms(programs: readonly string[]): string | undefined {
-	const directories = (process.env['PATH'] ?? '').split(path.delimiter).filter(directory => directory !== '');
-	const missing = programs.filter(program => !directories.some(directory => {
-		try {
-			fs.accessSync(path.join(directory, program), fs.constants.X_OK);
-			return true;
-		} catch {
-			return false;
-		}
-	}));
-	return missing.length === 0 ? undefined : `${missing.join(', ')} not installed`;
 }
 
 function sharedInputs(context: CaseContext): string[] {

@@ -223,3 +223,144 @@ function readMarkers(markers: readonly string[], startedEpoch: number): number |
 
 	return latest;
 }
+
+/** Peak RSS (VmHWM) of a live process in KiB; 0 once it is gone, or without /proc. */
+export function peakRssKiB(pid: number | undefined): number {
+	if (pid === undefined) {
+		return 0;
+	}
+
+	try {
+		return Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+	} catch {
+		return 0;
+	}
+}
+
+/**
+ * The descendants of `root` whose command line holds `fragment`: another rotlog's processes on a
+ * shared machine (a test run's compression children) must not count.
+ */
+export function descendantsRunning(root: number | undefined, fragment: string): number[] {
+	if (root === undefined) {
+		return [];
+	}
+
+	const parents = new Map<number, number>();
+	let names: string[];
+	try {
+		names = fs.readdirSync('/proc').filter(name => /^\d+$/.test(name));
+	} catch {
+		return [];
+	}
+
+	for (const name of names) {
+		try {
+			const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+			// The field after the command name (in parentheses, which may hold spaces) is the state, then the parent.
+			parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+		} catch {
+			// Gone meanwhile.
+		}
+	}
+
+	const under = (pid: number): boolean => {
+		for (let parent = parents.get(pid), hops = 0; parent !== undefined && parent > 1 && hops < 64; parent = parents.get(parent), hops++) {
+			if (parent === root) {
+				return true;
+			}
+		}
+
+		return false;
+	};
+
+	return [...parents.keys()].filter(pid => {
+		try {
+			return under(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(fragment);
+		} catch {
+			return false;
+		}
+	});
+}
+
+/**
+ * Reads VmHWM of the processes `pids` names every `interval` ms until stopped: the peak of each.
+ * A process's peak is the last value read before it exits, so the sampling interval bounds what
+ * is missed of a peak reached in its last milliseconds.
+ */
+export function sampleRss(pids: () => Iterable<number | undefined>, interval = 20): {stop(): Map<number, number>} {
+	const peaks = new Map<number, number>();
+	const sample = () => {
+		for (const pid of pids()) {
+			const kiB = peakRssKiB(pid);
+			if (pid !== undefined && kiB > (peaks.get(pid) ?? 0)) {
+				peaks.set(pid, kiB);
+			}
+		}
+	};
+
+	sample();
+	const timer = setInterval(sample, interval);
+	return {
+		stop() {
+			sample();
+			clearInterval(timer);
+			return peaks;
+		},
+	};
+}
+
+export type Timing = {
+	/** Seconds from the spawn to the exit. */
+	wall: number;
+	/** CPU seconds (user + system) of the process and every child it reaped; undefined without /proc. */
+	cpu: number | undefined;
+};
+
+/**
+ * Runs a command to its end, stdin from `stdin` (a file) or empty: its wall and CPU time. Throws
+ * with its stderr when it fails. CPU comes in clock ticks (10 ms here), wall to the microsecond.
+ */
+export function timeCommand(tools: Tools, command: readonly string[], options: {cwd?: string; stdin?: string} = {}): Timing {
+	const [program, ...args] = command;
+	const input = options.stdin === undefined ? 'ignore' : fs.openSync(options.stdin, 'r');
+	try {
+		const cpuBefore = tools.clockTicks === undefined ? undefined : childTicks(tools.clockTicks);
+		const started = process.hrtime.bigint();
+		const result = spawnSync(program!, args, {cwd: options.cwd, stdio: [input, 'ignore', 'pipe'], encoding: 'utf8'});
+		const wall = Number(process.hrtime.bigint() - started) / 1e9;
+		const cpuAfter = tools.clockTicks === undefined ? undefined : childTicks(tools.clockTicks);
+		if (result.error !== undefined || result.status !== 0) {
+			const reason = result.error?.message ?? `exit ${result.status ?? result.signal}: ${result.stderr.trim().split('\n')[0] ?? ''}`;
+			throw new Error(`${command.join(' ')} failed: ${reason}`);
+		}
+
+		return {wall, cpu: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore};
+	} finally {
+		if (typeof input === 'number') {
+			fs.closeSync(input);
+		}
+	}
+}
+
+/** Says which programs are not on PATH, or undefined when all are. */
+export function missingPrograms(programs: readonly string[]): string | undefined {
+	const missing = programs.filter(program => findProgram(program) === undefined);
+	return missing.length === 0 ? undefined : `${missing.join(', ')} not installed`;
+}
+
+/** The path of `program` on PATH, or else in one of `also`. */
+export function findProgram(program: string, also: readonly string[] = []): string | undefined {
+	const directories = [...(process.env['PATH'] ?? '').split(path.delimiter).filter(directory => directory !== ''), ...also];
+	for (const directory of directories) {
+		const candidate = path.join(directory, program);
+		try {
+			fs.accessSync(candidate, fs.constants.X_OK);
+			return candidate;
+		} catch {
+			// Not here.
+		}
+	}
+
+	return undefined;
+}

@@ -1,25 +1,15 @@
-// `npm run bench:producers [-- --producers 16 --lines 100000]`
-//
-// Many producers, one log, two ways: each producer piped into its own rotlog writer (a Node
-// process per producer), against one rotlog listening on a Unix socket that every producer
-// connects to. Reports lines/s (from the first producer's start to the last line on disk) and
-// the rotlog processes' summed peak RSS (VmHWM, read from /proc just before they exit), and
-// checks that every line landed exactly once.
+// The producers group: many producers, one log, two ways. Each producer piped into its own rotlog
+// writer (a Node process per producer), against one rotlog listening on a Unix socket that every
+// producer connects to. Reports lines/s (from the first producer's start to the last line on
+// disk) and the rotlog processes' peak RSS (VmHWM from /proc, summed over the writers), and
+// checks that every line landed exactly once, in order per producer.
 import {spawn, type ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
-import {parseArgs} from 'node:util';
+import type {GroupContext, Section} from './group.js';
+import {sampleRss} from './measure.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const rotlogBin = path.join(root, 'bin', 'rotlog');
-
-const {values} = parseArgs({options: {producers: {type: 'string', default: '16'}, lines: {type: 'string', default: '100000'}}});
-const producers = Number(values.producers);
-const lines = Number(values.lines);
-
-/** A producer: `lines` lines of about 100 bytes, to stdout or to a Unix socket. */
+/** A producer: `count` lines of about 100 bytes, to stdout or to a Unix socket. */
 const producerScript = `
 const net = require('node:net');
 const [id, count, socket] = process.argv.slice(1);
@@ -30,15 +20,7 @@ const out = socket ? net.connect(socket) : process.stdout;
 out.end(text);
 `;
 
-/** Peak RSS of a live process in KiB (VmHWM), or 0 when it is gone. */
-function peakRss(pid: number | undefined): number {
-	try {
-		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-		return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-	} catch {
-		return 0;
-	}
-}
+const policy = ['--max', '64M', '--keep', '1000', '--compress', 'none'];
 
 async function exited(child: ChildProcess): Promise<number | null> {
 	return new Promise(resolve => {
@@ -48,11 +30,18 @@ async function exited(child: ChildProcess): Promise<number | null> {
 	});
 }
 
+async function pause(milliseconds: number): Promise<void> {
+	return new Promise(resolve => {
+		setTimeout(resolve, milliseconds);
+	});
+}
+
 /** Lines in FILE and its archives, and whether each producer's lines are all there once, in order. */
-function verify(directory: string): {count: number; ok: boolean} {
+function verify(directory: string, expected: number): {count: number; ok: boolean} {
 	const next = new Map<string, number>();
 	let count = 0;
 	let ok = true;
+	// Oldest archive first (the highest number), FILE last.
 	const names = fs.readdirSync(directory).filter(name => name.startsWith('app.log') && !name.endsWith('.lock'))
 		.sort((a, b) => (Number(/\.(\d+)$/.exec(b)?.[1] ?? 0) - Number(/\.(\d+)$/.exec(a)?.[1] ?? 0)));
 	for (const name of names) {
@@ -61,82 +50,103 @@ function verify(directory: string): {count: number; ok: boolean} {
 				continue;
 			}
 
-			const [id, number] = line.split(' ')[0]!.split('-');
-			const expected = next.get(id!) ?? 0;
-			ok &&= Number(number) === expected;
-			next.set(id!, expected + 1);
+			const [id = '', number] = (line.split(' ')[0] ?? '').split('-');
+			const want = next.get(id) ?? 0;
+			ok &&= Number(number) === want;
+			next.set(id, want + 1);
 			count++;
 		}
 	}
 
-	return {count, ok: ok && count === producers * lines};
+	return {count, ok: ok && count === expected};
 }
 
-async function pipes(directory: string): Promise<{seconds: number; rssKiB: number}> {
+type Outcome = {seconds: number; rssKiB: number; failure: string | undefined};
+
+async function pipes(context: GroupContext, directory: string, producers: number, lines: number): Promise<Outcome> {
 	const start = process.hrtime.bigint();
-	const writers: Array<{rotlog: ChildProcess; peak: number}> = [];
+	const writers: ChildProcess[] = [];
 	for (let id = 0; id < producers; id++) {
-		const producer = spawn(process.execPath, ['-e', producerScript, `p${id}`, String(lines)], {stdio: ['ignore', 'pipe', 'inherit']});
-		const rotlog = spawn(process.execPath, [rotlogBin, path.join(directory, 'app.log'), '--max', '64M', '--keep', '1000', '--compress', 'none'], {stdio: [producer.stdout!, 'ignore', 'inherit']});
-		writers.push({rotlog, peak: 0});
+		const producer = spawn(context.node, ['-e', producerScript, `p${id}`, String(lines)], {stdio: ['ignore', 'pipe', 'inherit']});
+		writers.push(spawn(context.node, [context.rotlog, path.join(directory, 'app.log'), ...policy], {stdio: [producer.stdout!, 'ignore', 'inherit']}));
 	}
 
-	const sampler = setInterval(() => {
-		for (const writer of writers) {
-			writer.peak = Math.max(writer.peak, peakRss(writer.rotlog.pid));
-		}
-	}, 20);
-	await Promise.all(writers.map(async writer => exited(writer.rotlog)));
-	clearInterval(sampler);
-	return {seconds: Number(process.hrtime.bigint() - start) / 1e9, rssKiB: writers.reduce((sum, writer) => sum + writer.peak, 0)};
+	const sampler = sampleRss(() => writers.map(writer => writer.pid));
+	const codes = await Promise.all(writers.map(async writer => exited(writer)));
+	const peaks = sampler.stop();
+	const failed = codes.filter(code => code !== 0).length;
+	return {
+		seconds: Number(process.hrtime.bigint() - start) / 1e9,
+		rssKiB: [...peaks.values()].reduce((sum, peak) => sum + peak, 0),
+		failure: failed === 0 ? undefined : `${failed} writer(s) exited with a failure`,
+	};
 }
 
-async function socket(directory: string): Promise<{seconds: number; rssKiB: number}> {
+async function socket(context: GroupContext, directory: string, producers: number, lines: number): Promise<Outcome> {
 	const address = path.join(directory, 'log.sock');
-	const file = path.join(directory, 'app.log');
-	const listener = spawn(process.execPath, [rotlogBin, file, '--listen', `unix:${address}`, '--max', '64M', '--keep', '1000', '--compress', 'none'], {stdio: ['ignore', 'ignore', 'inherit']});
-	while (!fs.existsSync(address)) {
-		await new Promise(resolve => {
-			setTimeout(resolve, 10);
-		});
+	const listener = spawn(context.node, [context.rotlog, path.join(directory, 'app.log'), '--listen', `unix:${address}`, ...policy], {stdio: ['ignore', 'ignore', 'inherit']});
+	while (!fs.existsSync(address) && listener.exitCode === null) {
+		await pause(10);
 	}
 
 	const start = process.hrtime.bigint();
-	let peak = 0;
-	const sampler = setInterval(() => {
-		peak = Math.max(peak, peakRss(listener.pid));
-	}, 20);
-	const children = Array.from({length: producers}, (_, id) => spawn(process.execPath, ['-e', producerScript, `p${id}`, String(lines), address], {stdio: 'inherit'}));
+	const sampler = sampleRss(() => [listener.pid]);
+	const children = Array.from({length: producers}, (_, id) => spawn(context.node, ['-e', producerScript, `p${id}`, String(lines), address], {stdio: 'inherit'}));
 	await Promise.all(children.map(async child => exited(child)));
 	// Every line on disk: the listener has read and written what the producers sent.
 	const expected = producers * lines;
-	while (verify(directory).count < expected) {
-		await new Promise(resolve => {
-			setTimeout(resolve, 10);
-		});
+	const deadline = performance.now() + 600_000;
+	while (verify(directory, expected).count < expected && performance.now() < deadline && listener.exitCode === null) {
+		await pause(10);
 	}
 
 	const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-	peak = Math.max(peak, peakRss(listener.pid));
-	clearInterval(sampler);
+	const rssKiB = sampler.stop().get(listener.pid!) ?? 0;
 	listener.kill('SIGTERM');
-	await exited(listener);
-	return {seconds, rssKiB: peak};
+	const code = await exited(listener);
+	return {seconds, rssKiB, failure: code === 0 ? undefined : `the listener exited with ${code}`};
 }
 
-const rows: string[] = [];
-for (const [name, run] of [['a rotlog per producer (pipes)', pipes], ['one rotlog, --listen unix:', socket]] as const) {
-	const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'rotlog-bench-producers-'));
-	try {
-		const {seconds, rssKiB} = await run(directory);
-		const {count, ok} = verify(directory);
-		rows.push(`| ${name} | ${Math.round(count / seconds).toLocaleString('en')} | ${(rssKiB / 1024).toFixed(0)} | ${ok ? 'every line once, in order' : 'LINES LOST OR OUT OF ORDER'} |`);
-		if (!ok) {
-			process.exitCode = 1;
+export async function producersGroup(context: GroupContext, producers: number, lines: number): Promise<Section> {
+	const rows: string[] = [];
+	const problems: string[] = [];
+	const results: Array<{name: string; linesPerSecond: number; rssKiB: number}> = [];
+	for (const [name, run] of [['a rotlog writer per producer (pipes)', pipes], ['one rotlog, `--listen unix:`', socket]] as const) {
+		const directory = path.join(context.scratch, `producers-${results.length}`);
+		fs.mkdirSync(directory);
+		const outcome = await run(context, directory, producers, lines);
+		const {count, ok} = verify(directory, producers * lines);
+		const linesPerSecond = count / outcome.seconds;
+		results.push({name, linesPerSecond, rssKiB: outcome.rssKiB});
+		const checked = ok && outcome.failure === undefined;
+		if (!checked) {
+			problems.push(`${name}: ${[outcome.failure, ok ? undefined : `${count} of ${producers * lines} lines, or not once each in order`].filter(Boolean).join('; ')}`);
 		}
-	} finally {
+
+		rows.push(`| ${name} | ${Math.round(linesPerSecond).toLocaleString('en')} | ${outcome.seconds.toFixed(2)} | ${(outcome.rssKiB / 1024).toFixed(0)} | ${checked ? 'yes: every line once, in order per producer' : '**NO**'} |`);
+		context.progress(`producers: ${name}: ${outcome.seconds.toFixed(2)} s`);
 		fs.rmSync(directory, {recursive: true, force: true});
 	}
-}
 
-process.stdout.write(`${producers} producers x ${lines} lines of about 100 bytes, --compress none\n\n| setup | lines/s | rotlog peak RSS, MiB in all | check |\n|---|---:|---:|---|\n${rows.join('\n')}\n`);
+	const [each, one] = results;
+	const comparison = each === undefined || one === undefined || one.rssKiB === 0
+		? []
+		: [`- one listener against a writer per producer: ${(one.linesPerSecond / each.linesPerSecond).toFixed(2)}x the lines/s, ${(each.rssKiB / one.rssKiB).toFixed(1)}x less memory`];
+	return {
+		failed: problems.length > 0,
+		lines: [
+			'',
+			'### Producers',
+			'',
+			`- ${producers} producers (node) of ${lines} lines of about 100 bytes each into one log, \`${policy.join(' ')}\`; one run of each setup`,
+			'- lines/s: from the first producer\'s start until the last line is on disk; peak RSS: VmHWM of every rotlog process, read from /proc every 20 ms, summed',
+			'',
+			'| setup | lines/s | wall s | rotlog peak RSS MiB, in all | checked |',
+			'|---|---:|---:|---:|---|',
+			...rows,
+			'',
+			...comparison,
+			...problems.map(problem => `- CHECK FAILED: ${problem}`),
+		],
+	};
+}

@@ -110,7 +110,7 @@ export function targets(rows: readonly Row[]): string {
 	return lines.join('\n');
 }
 
-function met(value: number | undefined, test: (value: number) => boolean): string {
+export function met(value: number | undefined, test: (value: number) => boolean): string {
 	if (value === undefined) {
 		return 'not measured';
 	}

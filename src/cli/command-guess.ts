@@ -57,6 +57,12 @@ export function guessCommand(word: string): string | undefined {
 	return best?.meant;
 }
 
+/** Whether the command line asks for help: --help or -h, before any `--`. */
+export function asksForHelp(argv: readonly string[]): boolean {
+	const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
+	return argv.slice(0, end).some(word => word === '--help' || word === '-h');
+}
+
 /** The message for a word guessed to be a mistyped command, or undefined. */
 export function unknownCommand(word: string, exists: (path: string) => boolean): string | undefined {
 	const meant = guessCommand(word);

@@ -3,6 +3,7 @@
 // width, or to 80 columns when stdout is not a terminal (`rotlog --help | less`). yargs' own help
 // cannot name an option's value and labels each one `[string]` instead.
 import {type CommandName, commandSummaries, inputOptions, optionsOf, policyOptions, type RotlogOption, streamOptions} from './options.js';
+import {asksForHelp} from './command-guess.js';
 import {commandOf} from './usage-text.js';
 
 const guarantees = 'Guarantees: every line read lands exactly once, whole, in order per writer, with its '
@@ -126,6 +127,5 @@ export function renderHelp(command: CommandName, width: number): string {
 
 /** The command whose help the command line asks for with --help or -h (before any `--`), or undefined. */
 export function helpFor(argv: readonly string[]): CommandName | undefined {
-	const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
-	return argv.slice(0, end).some(word => word === '--help' || word === '-h') ? commandOf(argv) : undefined;
+	return asksForHelp(argv) ? commandOf(argv) : undefined;
 }

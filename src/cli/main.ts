@@ -1,9 +1,9 @@
 // The entry point: parse the command line, run the chosen command, return the exit status. Every
 // error reaches the user as one line on stderr (errors.ts), never a stack trace.
 import {exitCodeOf, renderError, UsageError} from '../errors.js';
-import {unknownCommand} from './command-guess.js';
-import {helpFor, helpWidth, renderHelp} from './help.js';
-import {buildParser, exists, type Stops, type Task} from './parser.js';
+import {asksForHelp, unknownCommand} from './command-guess.js';
+import {exists, runMaintenanceCommand, runWriteCommand, type Stops, type Task, version} from './handlers.js';
+import {simpleInvocation} from './simple-argv.js';
 import {releaseStops} from '../stop-signals.js';
 
 /**
@@ -46,19 +46,39 @@ export async function main(argv: readonly string[]): Promise<number> {
 			return 0;
 		}
 
-		// rotlog's own help (help.ts), before yargs: it would want `status`'s FILE first.
-		const help = helpFor(argv);
-		if (help !== undefined) {
-			process.stdout.write(renderHelp(help, helpWidth()));
+		// rotlog's own help (help.ts), before yargs: it would want `status`'s FILE first. Loaded
+		// only when asked for, as yargs is: every module loaded costs every start.
+		if (asksForHelp(argv)) {
+			const {helpFor, helpWidth, renderHelp} = await import('./help.js');
+			process.stdout.write(renderHelp(helpFor(argv)!, helpWidth()));
+			return 0;
+		}
+
+		// `rotlog --version` (or -V) alone, printed as yargs prints it, without loading yargs.
+		if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+			process.stdout.write(`${version()}\n`);
 			return 0;
 		}
 
 		let task: Task | undefined;
 		let stops: Stops = 'default';
-		await buildParser(withTimestampValue(argv), (scheduled, how = 'default') => {
+		const schedule = (scheduled: Task, how: Stops = 'default') => {
 			task = scheduled;
 			stops = how;
-		}).parseAsync();
+		};
+
+		const normalized = withTimestampValue(argv);
+		const simple = simpleInvocation(normalized);
+		if (simple === undefined) {
+			// yargs only when needed: loading it is most of a start's cost (simple-argv.ts).
+			const {buildParser} = await import('./parser.js');
+			await buildParser(normalized, schedule).parseAsync();
+		} else if (simple.command === 'write') {
+			runWriteCommand(simple.args, schedule);
+		} else {
+			runMaintenanceCommand(simple.command, simple.args, schedule);
+		}
+
 		if (stops === 'default') {
 			releaseStops();
 		}
