@@ -5,9 +5,11 @@
 //   - start-up: `node -e 0`, `rotlog --version`, `rotlog check x.log`, a writer with empty input,
 //     one after the other in each round, so that a change of load hits them all;
 //   - peak RSS (VmHWM) of a writer of the corpus (`cat CORPUS | rotlog`, under GNU time) and of a
-//     compression child given the corpus's first 100 MiB archives (read from /proc while it runs).
+//     compression child given the corpus's first 100 MiB archives (read from /proc while it runs);
+//   - 64 writers of 150 lines each on one log, against one writer of all their lines and against
+//     64 `node -e 0` started at once (writers.ts).
 // Targets: check no slower than logrotate; `check x.log` at most 1.5x `node -e 0`; a compression
-// child at most 64 MiB and a writer at most 48 MiB of peak RSS.
+// child at most 64 MiB and a writer at most 48 MiB of peak RSS; 64 writers within 2x one writer.
 import {spawn} from 'node:child_process';
 import {once} from 'node:events';
 import fs from 'node:fs';
@@ -16,8 +18,13 @@ import type {GroupContext, Section} from './group.js';
 import {descendantsRunning, findProgram, measure, sampleRss, timeCommand, type Timing} from './measure.js';
 import {met, median} from './report.js';
 import {rotlogOutput, sameBytes, sameParts} from './verify.js';
+import {manyWriters} from './writers.js';
 
-export const operationsTargets = {checkVsLogrotate: 1, startupVsNode: 1.5, childRssMiB: 64, writerRssMiB: 48};
+export const operationsTargets = {checkVsLogrotate: 1, startupVsNode: 1.5, childRssMiB: 64, writerRssMiB: 48, manyWritersVsOne: 2};
+
+/** The many-writers case: as many writers as gunicorn or pm2 might run, each with a short input. */
+const manyWritersCount = 64;
+const manyWritersLines = 150;
 
 const childMax = 100 * 1024 * 1024;
 
@@ -178,6 +185,18 @@ export async function operations(context: GroupContext, logs: number): Promise<S
 		}
 	}
 
+	// Many writers at once against one writer of the same lines, and against their start-ups alone.
+	const many = await manyWriters(node, rotlog, scratch, manyWritersCount, manyWritersLines, runs);
+	problems.push(...many.problems);
+	rows.push(
+		`| one writer of ${manyWritersCount * manyWritersLines} lines, \`--max 2K\`, gzip, to its exit | ${seconds(median(many.one), 2)} | | |`,
+		`| ${manyWritersCount} writers of ${manyWritersLines} lines each at once on the same log, to the last exit | ${seconds(median(many.many), 2)} | | |`,
+		`| floor: ${manyWritersCount} \`node -e 0\` at once | ${seconds(median(many.floor), 2)} | | |`,
+	);
+	const manyRatio = pairedRatio(many.many, many.one);
+	const floorRatio = pairedRatio(many.floor, many.one);
+	progress(`operations: ${manyWritersCount} writers measured ${runs} time(s)`);
+
 	const ratioText = (value: number | undefined, a: string, b: string) => (value === undefined ? 'n/a' : `${value.toFixed(2)}x (${a} / ${b}, run by run)`);
 	const targets = [
 		'| target | measured | met |',
@@ -186,6 +205,7 @@ export async function operations(context: GroupContext, logs: number): Promise<S
 		`| \`rotlog check x.log\` wall at most ${operationsTargets.startupVsNode}x \`node -e 0\` | ${ratioText(startupRatio, 'check', 'node')} | ${met(startupRatio, value => value <= operationsTargets.startupVsNode)} |`,
 		`| compression child peak RSS at most ${operationsTargets.childRssMiB} MiB | ${childRssMiB === undefined ? 'not measured' : `${childRssMiB.toFixed(1)} MiB`} | ${met(childRssMiB, value => value <= operationsTargets.childRssMiB)} |`,
 		`| writer peak RSS at most ${operationsTargets.writerRssMiB} MiB | ${writerRssMiB === undefined ? 'not measured' : `${writerRssMiB.toFixed(1)} MiB`} | ${met(writerRssMiB, value => value <= operationsTargets.writerRssMiB)} |`,
+		`| ${manyWritersCount} writers within ${operationsTargets.manyWritersVsOne}x one writer of the same lines (wall) | ${ratioText(manyRatio, `${manyWritersCount} writers`, 'one')}; the floor, ${manyWritersCount} \`node -e 0\` at once: ${ratioText(floorRatio, 'floor', 'one')} | ${met(manyRatio, value => value <= operationsTargets.manyWritersVsOne)} |`,
 	];
 
 	return {
@@ -196,7 +216,7 @@ export async function operations(context: GroupContext, logs: number): Promise<S
 			'',
 			`- check: ${runs} run(s), each on fresh copies of the logs, rotlog and logrotate alternating; start-up: ${startupRuns} rounds of the four commands in turn, stdin /dev/null; medians`,
 			'- wall from the spawn to the exit; CPU = user + system of the process and every child it reaped (compression children included), in clock ticks of 10 ms',
-			'- checked: every check run left a compressed archive for every log; the writer\'s FILE equals the corpus; the compressed archives, decompressed, plus FILE equal the corpus',
+			'- checked: every check run left a compressed archive for every log; the writer\'s FILE equals the corpus; the compressed archives, decompressed, plus FILE equal the corpus; the many-writers logs hold every line once, in order per writer, every archive compressed',
 			'',
 			'| work | wall s (median) | CPU s (median) | peak RSS MiB |',
 			'|---|---:|---:|---:|',
