@@ -8,7 +8,7 @@ import {UsageError} from '../errors.js';
 import type {ListenAddress} from '../input/address.js';
 import type {TimestampFormat} from '../output/timestamp.js';
 import {writeStart} from './command-guess.js';
-import {archiveOptions, checkHook, checkLock, maintenanceJobs, policyOf, type PolicyValues, writerValues} from './policies.js';
+import {maintenanceJobs, type PolicyValues, writerPolicy} from './policies.js';
 import {recordOf} from './policy-text.js';
 
 export type Task = () => Promise<number>;
@@ -98,10 +98,7 @@ export function runWriteCommand(args: WriteArgs, schedule: Schedule): void {
 		throw new UsageError('invalid FILE \'\': expected a path');
 	}
 
-	const values = writerValues(file, args);
-	checkLock(file, values.lock, archiveOptions(values).naming ?? {kind: 'numbered'}, `invalid --lock '${values.lock}'`);
-	checkHook(values['on-rotate'], `invalid --on-rotate '${values['on-rotate']}'`);
-	const policy = policyOf(file, values);
+	const {values, policy} = writerPolicy(file, args);
 	schedule(async () => {
 		const {runWrite} = await import('../commands/write.js');
 		return runWrite({

@@ -6,7 +6,7 @@ import {RuntimeFailure, UsageError} from '../errors.js';
 import {runMaintenanceCommand, runWriteCommand, type Schedule, version} from './handlers.js';
 import {helpWidth} from './help.js';
 import {commandOptions, commandSummaries} from './options.js';
-import {archiveOptions, checkHook, checkLock, nonEmptyFile, policyOf, recordedValues, writerValues} from './policies.js';
+import {archiveOptions, checkLock, nonEmptyFile, recordedValues, writerPolicy} from './policies.js';
 import {recordOf, withRecord} from './policy-text.js';
 import {usageText} from './usage-text.js';
 
@@ -71,10 +71,7 @@ export function buildParser(argv: readonly string[], schedule: Schedule, handler
 					throw new UsageError('exec needs a command after --: rotlog exec FILE [options] -- CMD [ARG...]');
 				}
 
-				const values = writerValues(file, args);
-				checkLock(file, values.lock, archiveOptions(values).naming ?? {kind: 'numbered'}, `invalid --lock '${values.lock}'`);
-				checkHook(values['on-rotate'], `invalid --on-rotate '${values['on-rotate']}'`);
-				const policy = policyOf(file, values);
+				const {values, policy} = writerPolicy(file, args);
 				schedule(async () => {
 					const {runExec} = await import('../commands/exec.js');
 					return runExec({...policy, record: recordOf(values, policy.lockPath), maxLine: args['max-line'], tee: args.tee ?? false, timestamp: args.timestamp, onFull: args['on-full'], tag: args.tag}, childArgv);

@@ -107,6 +107,17 @@ export function writerValues<T extends PolicyValues>(file: string, values: T & {
 	return withRecord(entry.values as PolicyValues, values) as T;
 }
 
+/**
+ * A writer's (the write mode's or exec's) values, --config applied, and its policy, with the lock
+ * path and the --on-rotate program checked before anything is opened.
+ */
+export function writerPolicy<T extends PolicyValues>(file: string, args: T & {config?: string | undefined}): {values: T; policy: ReturnType<typeof policyOf>} {
+	const values = writerValues(file, args);
+	checkLock(file, values.lock, archiveOptions(values).naming ?? {kind: 'numbered'}, `invalid --lock '${values.lock}'`);
+	checkHook(values['on-rotate'], `invalid --on-rotate '${values['on-rotate']}'`);
+	return {values, policy: policyOf(file, values)};
+}
+
 /** --on-rotate's program must exist and be executable: checked at start, before any input is read. */
 export function checkHook(command: string | undefined, where: string): void {
 	const problem = command === undefined ? undefined : hookProgramProblem(command);

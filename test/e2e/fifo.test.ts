@@ -6,7 +6,7 @@ import path from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
 import test from 'ava';
 import {execa} from 'execa';
-import {archivesOf, logFiles, readLogFile} from '../helpers/files.js';
+import {archivesOf, countNewlines, logFiles, readLogFile} from '../helpers/files.js';
 import {poll} from '../helpers/poll.js';
 import {rotlog} from '../helpers/rotlog.js';
 import {tempDir} from '../helpers/temp.js';
@@ -28,23 +28,6 @@ function hasReader(fifo: string): boolean {
 /** The whole log, archives decompressed. */
 function readLog(file: string): string {
 	return logFiles(file).map(name => readLogFile(name).toString('latin1')).join('');
-}
-
-function countNewlines(file: string): number {
-	let count = 0;
-	for (const name of logFiles(file)) {
-		try {
-			const bytes = readLogFile(name);
-			for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) {
-				count++;
-			}
-		} catch {
-			// Rotated away between readdir and read: counted on the next poll.
-			return -1;
-		}
-	}
-
-	return count;
 }
 
 /** Line `seq` of `writer`: its padding's letter and length depend on both, so a torn line cannot pass. */

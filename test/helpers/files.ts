@@ -72,6 +72,26 @@ export function logFiles(file: string): string[] {
 	return files;
 }
 
+/**
+ * The newlines in the whole log, archives decompressed, for polls while writers run: -1 when a
+ * file was rotated away between the listing and its read (the next poll counts it).
+ */
+export function countNewlines(file: string): number {
+	let count = 0;
+	try {
+		for (const name of logFiles(file)) {
+			const bytes = readLogFile(name);
+			for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) {
+				count++;
+			}
+		}
+	} catch {
+		return -1;
+	}
+
+	return count;
+}
+
 /** The whole log as one buffer, oldest bytes first, archives decompressed. */
 export function readLog(file: string): Buffer {
 	return Buffer.concat(logFiles(file).map(name => readLogFile(name)));
