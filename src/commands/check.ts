@@ -115,7 +115,8 @@ async function maintainAll(run: MaintenanceRun, done: Set<string>, pool: ChildPo
 
 			try {
 				const finals: string[] = [];
-				for (const action of maintain(policy, run.force)) {
+				const {actions, names} = maintain(policy, run.force);
+				for (const action of actions) {
 					if (run.verbose) {
 						process.stdout.write(`${describeAction(action)}\n`);
 					}
@@ -140,6 +141,7 @@ async function maintainAll(run: MaintenanceRun, done: Set<string>, pool: ChildPo
 					lockPath: policy.lockPath,
 					codec: policy.codec,
 					naming: policy,
+					names,
 					pool,
 					onFinal(archive) {
 						finals.push(archive);

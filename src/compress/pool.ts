@@ -37,6 +37,13 @@ export type CompressorOptions = {
 	 * Unset: none while this process still has input, inProcessLimit once it has ended.
 	 */
 	inProcessBelow?: number | undefined;
+	/**
+	 * The log's names (log/directory.ts logNames) as a maintenance under the lock just left them:
+	 * the first look for leftovers takes them instead of listing the directory again. A list that
+	 * old is as good as a new one: every step after the look finds its archive again by inode
+	 * under the lock (protocol.ts).
+	 */
+	names?: readonly string[] | undefined;
 };
 
 /**
@@ -319,10 +326,13 @@ export class Compressor {
 	private stopped = false;
 	private retry: NodeJS.Timeout | undefined;
 	private idle: Array<() => void> = [];
+	/** Names for the first look at the directory (options.names); later looks list it. */
+	private listed: readonly string[] | undefined;
 
 	constructor(private readonly options: CompressorOptions) {
 		this.directory = path.dirname(options.file);
 		this.base = path.basename(options.file);
+		this.listed = options.names;
 		this.ownsPool = options.pool === undefined;
 		this.pool = options.pool ?? new ChildPool();
 	}
@@ -510,7 +520,8 @@ export class Compressor {
 	}
 
 	private scan(queue: boolean, awaited: boolean): void {
-		const leftovers = findLeftovers(this.directory, this.base, this.options.naming ?? {});
+		const leftovers = findLeftovers(this.directory, this.base, this.options.naming ?? {}, this.listed);
+		this.listed = undefined;
 		const ours = new Set([...this.running].map(pending => pending.ino));
 		// Failures are remembered only while their archive is there (a long-lived writer makes many).
 		this.failedKeys = new Set(leftovers.raws.map(raw => raw.key).filter(key => this.failedKeys.has(key)));

@@ -40,9 +40,12 @@ export type Leftovers = {
 	suspects: string[];
 };
 
-/** Reads `base`'s directory once: raw archives (under the naming in use), and temps by their lock. */
-export function findLeftovers(directory: string, base: string, naming: ArchiveOptions): Leftovers {
-	const names = fs.readdirSync(directory);
+/**
+ * Reads `base`'s directory once (or takes `listed`, its names as listed a moment ago): raw
+ * archives (under the naming in use), and temps by their lock.
+ */
+export function findLeftovers(directory: string, base: string, naming: ArchiveOptions, listed?: readonly string[]): Leftovers {
+	const names = listed ?? fs.readdirSync(directory);
 	const temps = new Map<number, string>();
 	for (const name of names) {
 		const ino = tempInode(base, name);

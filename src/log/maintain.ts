@@ -17,7 +17,7 @@ import {archiveGroups} from '../decide/archives.js';
 import {findArchives} from '../decide/numbered-names.js';
 import {rotationDue, type RotationReason} from '../decide/rotation.js';
 import {errnoCode, fsFailure} from '../errors.js';
-import {readNames} from './directory.js';
+import {logNames} from './directory.js';
 import {FileLock, LockLost} from './lock.js';
 import {LogFile, type LogFileState} from './log-file.js';
 import {applyRetention, retentionPlan, rotateLog, rotationPlan, type Rotated, type RotationOptions} from './rotate.js';
@@ -78,22 +78,31 @@ export function describePlanned(action: PlannedAction): string {
 	}
 }
 
+/** What one maintenance did, and the log's names as they were when it let go of the lock. */
+export type Maintained = {
+	actions: MaintenanceAction[];
+	/** directory.ts logNames, as listed under the lock and kept current; undefined: no lock taken. */
+	names: string[] | undefined;
+};
+
 /**
  * Runs the maintenance of one FILE under its lock and returns what was done. `force` rotates
  * now whatever the policy says, unless FILE is empty or missing (`rotlog rotate`). `now` is
  * the present, for tests.
  */
-export function maintain(policy: MaintenancePolicy, force: boolean, now?: number): MaintenanceAction[] {
+export function maintain(policy: MaintenancePolicy, force: boolean, now?: number): Maintained {
 	// Nothing of this log exists (a plain path named before any writer ran): leave no lock file behind.
 	if (!fs.existsSync(policy.file) && !hasArchives(policy)) {
-		return [];
+		return {actions: [], names: undefined};
 	}
 
 	const lock = new FileLock(policy.lockPath, policy.mode, lockModel(policy));
 	const file = new LogFile(policy.file, policy.mode, policy.lockPath);
 	try {
 		lock.acquire();
-		return maintainLocked(file, lock, policy, force, now ?? Date.now());
+		const names = new Set<string>();
+		const actions = maintainLocked(file, lock, policy, force, now ?? Date.now(), names);
+		return {actions, names: [...names]};
 	} finally {
 		file.close();
 		lock.close();
@@ -111,26 +120,34 @@ function lockModel(policy: MaintenancePolicy): string {
 	}
 
 	const base = path.basename(policy.file);
-	const newest = findArchives(base, readNames(path.dirname(policy.file), {missingOk: true})).sort((a, b) => a.index - b.index)[0];
+	const newest = findArchives(base, logNames(policy.file, {missingOk: true})).sort((a, b) => a.index - b.index)[0];
 	return newest === undefined ? policy.file : path.join(path.dirname(policy.file), newest.name);
 }
 
 function hasArchives(policy: MaintenancePolicy): boolean {
 	const base = path.basename(policy.file);
-	const names = readNames(path.dirname(policy.file), {missingOk: true});
+	const names = logNames(policy.file, {missingOk: true});
 	return findArchives(base, names).length > 0 || archiveGroups(base, policy, names).length > 0;
 }
 
-function maintainLocked(file: LogFile, lock: FileLock, policy: MaintenancePolicy, force: boolean, now: number): MaintenanceAction[] {
+/**
+ * Steps 1-4 under the lock. `names` receives the log's names, listed once under the lock (again
+ * when the lock had to be taken anew) and kept current by the steps.
+ */
+function maintainLocked(file: LogFile, lock: FileLock, policy: MaintenancePolicy, force: boolean, now: number, names: Set<string>): MaintenanceAction[] {
 	const removed = (archives: string[]): MaintenanceAction[] => archives.map(archive => ({kind: 'removed', file: policy.file, archive}));
 	// 1. repair. A missing FILE is not created: it is empty, and nothing is due.
 	const state: LogFileState = file.openExisting() ? file.sync() : {size: 0, mtimeMs: 0, mode: 0, uid: -1, gid: -1};
+	names.clear();
+	for (const name of logNames(policy.file)) {
+		names.add(name);
+	}
 
 	// 2. decide.
 	const reason = rotationDue(state, policy, now, force);
 	if (reason === undefined) {
 		// 4. retain, without a rotation.
-		return removed(applyRetention(policy.file, policy.keep, policy, now));
+		return removed(applyRetention(policy.file, policy.keep, policy, now, names));
 	}
 
 	// The lock file deleted or replaced since we took the lock: a writer may hold a new one now, and
@@ -138,17 +155,17 @@ function maintainLocked(file: LogFile, lock: FileLock, policy: MaintenancePolicy
 	if (!lock.stillGuards()) {
 		file.unlock();
 		lock.regain();
-		return maintainLocked(file, lock, policy, force, now);
+		return maintainLocked(file, lock, policy, force, now, names);
 	}
 
 	// 3. rotate (and 4. retain). The archive that the rotation would push past --keep is removed
 	// first, so that --verbose names every deletion.
-	const actions = policy.keep > 0 ? removed(applyRetention(policy.file, policy.keep - 1, policy, now)) : [];
+	const actions = policy.keep > 0 ? removed(applyRetention(policy.file, policy.keep - 1, policy, now, names)) : [];
 	let rotated: Rotated;
 	try {
 		rotated = rotateLog(file, state, {...policy, beforeStep: () => {
 			lock.check();
-		}}, now);
+		}}, now, names);
 	} catch (error) {
 		if (!(error instanceof LockLost)) {
 			throw error;
@@ -156,7 +173,7 @@ function maintainLocked(file: LogFile, lock: FileLock, policy: MaintenancePolicy
 
 		file.unlock();
 		lock.regain();
-		return [...actions, ...maintainLocked(file, lock, policy, force, now)];
+		return [...actions, ...maintainLocked(file, lock, policy, force, now, names)];
 	}
 
 	const {archive, deleted} = rotated;
@@ -174,7 +191,7 @@ export type Preview = {actions: PlannedAction[]; names: string[]};
 export function previewMaintenance(policy: MaintenancePolicy, force: boolean, now: number): Preview {
 	const directory = path.dirname(policy.file);
 	const inDirectory = (name: string) => path.join(directory, name);
-	const names = new Set(readNames(directory, {missingOk: true}));
+	const names = new Set(logNames(policy.file, {missingOk: true}));
 	const tail = peekTail(policy.file);
 	if (tail === undefined && !hasArchives(policy)) {
 		return {actions: [], names: []};

@@ -2,6 +2,10 @@
 // the directory, let the pure planners decide (numbered or date names, retention), carry out the
 // renames and unlinks, and leave a new empty FILE. Each step is one rename or unlink, so a rotation
 // killed half-way leaves names that the next one's plan completes.
+//
+// The directory is listed once per rotation, and the list kept current by the rotation's own steps:
+// under the lock nobody else renames or removes this log's names (writers rotate under it, and
+// compression claims and swaps under it), and other logs' names are not in the list.
 import fs from 'node:fs';
 import path from 'node:path';
 import {archiveGroups, type ArchiveOptions, dateFormatOf, stampFor} from '../decide/archives.js';
@@ -9,7 +13,7 @@ import {dateArchiveName} from '../decide/date-names.js';
 import {planRotation, type PlanStep} from '../decide/numbered-names.js';
 import {planRetention, type RetentionRules, type StoredArchive} from '../decide/retention.js';
 import {errnoCode, fsFailure, RuntimeFailure, systemReason} from '../errors.js';
-import {readNames} from './directory.js';
+import {logNames} from './directory.js';
 import {renameFile, stepDone} from './faults.js';
 import type {LogFile, LogFileState} from './log-file.js';
 
@@ -35,10 +39,13 @@ export type Rotated = {
 /**
  * Under the lock, with `file` synced (`state` is what its sync returned): FILE becomes an archive,
  * retention applies as of `now`, and `file` is a new empty FILE with the mode of the one before.
+ * `names` is the log's names (directory.ts logNames) listed under this lock, kept current here;
+ * listed now when not given.
  */
-export function rotateLog(file: LogFile, state: LogFileState, options: RotationOptions, now: number): Rotated {
-	const rotated = rotateAndPrune(options, now);
+export function rotateLog(file: LogFile, state: LogFileState, options: RotationOptions, now: number, names = new Set(logNames(options.file))): Rotated {
+	const rotated = rotateAndPrune(options, now, names);
 	file.recreate(state);
+	names.add(path.basename(options.file));
 	stepDone('rotate');
 	return rotated;
 }
@@ -54,17 +61,26 @@ export function rotationPlan(options: RotationOptions, names: readonly string[],
 }
 
 /** Rotates FILE, then applies retention as of `now`; returns the archive and the deleted paths. */
-function rotateAndPrune(options: RotationOptions, now: number): Rotated {
+function rotateAndPrune(options: RotationOptions, now: number, names: Set<string>): Rotated {
 	const directory = path.dirname(options.file);
 	const base = path.basename(options.file);
-	const plan = rotationPlan(options, readNames(directory), fileMtime(options.file));
+	const plan = rotationPlan(options, [...names], fileMtime(options.file));
 	let archive: string | undefined;
 	// Archives the plan itself deletes (those past --keep; with --keep 0, every one): reported
 	// with retention's, so that --verbose names every deletion.
 	const unlinked: string[] = [];
 	for (const step of plan) {
 		options.beforeStep?.();
-		apply(directory, step);
+		const applied = apply(directory, step);
+		if (step.op === 'rename') {
+			names.delete(step.from);
+			if (applied) {
+				names.add(step.to);
+			}
+		} else {
+			names.delete(step.name);
+		}
+
 		stepDone('rotate');
 		if (step.op === 'rename' && step.from === base) {
 			archive = path.join(directory, step.to);
@@ -76,7 +92,7 @@ function rotateAndPrune(options: RotationOptions, now: number): Rotated {
 	// Only retention, after the rename, can delete the new archive: an unlink of the plan before
 	// it removed the older archive of the same name (--keep 1 unlinks FILE.1, then renames FILE to
 	// FILE.1), and must not make the new one look deleted (it was then never compressed).
-	const retained = applyRetention(options.file, options.keep, options, now);
+	const retained = applyRetention(options.file, options.keep, options, now, names);
 	stepDone('rotate');
 	return {archive: archive !== undefined && retained.includes(archive) ? undefined : archive, deleted: [...unlinked, ...retained]};
 }
@@ -90,7 +106,8 @@ function fileMtime(file: string): number {
 	}
 }
 
-function apply(directory: string, step: PlanStep): void {
+/** Carries out one step; false when its source was gone already. */
+function apply(directory: string, step: PlanStep): boolean {
 	const inDirectory = (name: string) => path.join(directory, name);
 	try {
 		if (step.op === 'rename') {
@@ -98,10 +115,12 @@ function apply(directory: string, step: PlanStep): void {
 		} else {
 			fs.unlinkSync(inDirectory(step.name));
 		}
+
+		return true;
 	} catch (error) {
 		// Gone already (a person or a killed rotation removed it): the plan's goal holds.
 		if (errnoCode(error) === 'ENOENT') {
-			return;
+			return false;
 		}
 
 		throw step.op === 'rename'
@@ -141,15 +160,19 @@ export function retentionPlan(file: string, keep: number, options: ArchiveOption
 	return planRetention({archives, fileSize, rules, now, inProgress: options.inProgress?.(names)});
 }
 
-/** Applies --keep, --max-age and --max-total to FILE's archives; returns the deleted paths. */
-export function applyRetention(file: string, keep: number, options: ArchiveOptions, now: number): string[] {
+/**
+ * Applies --keep, --max-age and --max-total to FILE's archives, under the lock; returns the
+ * deleted paths. `names` is the log's names listed under this lock, kept current here.
+ */
+export function applyRetention(file: string, keep: number, options: ArchiveOptions, now: number, names: Set<string>): string[] {
 	const directory = path.dirname(file);
 	const inDirectory = (name: string) => path.join(directory, name);
 	const statOf: StatOf = name => fs.lstatSync(inDirectory(name), {throwIfNoEntry: false});
 	const fileSize = fs.statSync(file, {throwIfNoEntry: false})?.size ?? 0;
-	const doomed = retentionPlan(file, keep, options, now, readNames(directory), statOf, fileSize);
+	const doomed = retentionPlan(file, keep, options, now, [...names], statOf, fileSize);
 	const deleted: string[] = [];
 	for (const name of doomed) {
+		names.delete(name);
 		try {
 			fs.unlinkSync(inDirectory(name));
 			deleted.push(inDirectory(name));

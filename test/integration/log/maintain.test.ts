@@ -16,7 +16,7 @@ type MaintainOptions = MaintenancePolicy & {force?: boolean; now?: number};
 /** maintain() summarised: why FILE rotated, what it became, what retention deleted. */
 function maintain(options: MaintainOptions) {
 	const {force, now: at, ...policy} = options;
-	const actions = maintainActions(policy, force ?? false, at);
+	const {actions} = maintainActions(policy, force ?? false, at);
 	const rotated = actions.find(action => action.kind === 'rotated');
 	return {
 		rotated: rotated?.kind === 'rotated' ? rotated.reason : undefined,
