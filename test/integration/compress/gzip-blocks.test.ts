@@ -1,4 +1,4 @@
-// gzip made block by block (src/gzip-blocks.ts): one valid gzip member that node:zlib and the gzip
+// gzip made block by block (src/compress/gzip-blocks.ts), or in one call below a block: one valid gzip member that node:zlib and the gzip
 // program both read back to exactly the input, at every seam between blocks, within a few bytes
 // per block of what one zlib stream makes.
 import {execFileSync} from 'node:child_process';
@@ -65,6 +65,8 @@ const cases: Array<[string, Buffer]> = [
 	['empty', Buffer.alloc(0)],
 	['one byte', Buffer.from('x')],
 	['one line', Buffer.from('hello\n')],
+	['a log of 3 KiB, as check makes hundreds of', logLike(3000, 9)],
+	['one byte short of a block, larger than the window', logLike(blockBytes - 1, 10)],
 	['exactly one block', logLike(blockBytes, 1)],
 	['one block and one byte', logLike(blockBytes + 1, 2)],
 	['exactly three blocks', logLike(3 * blockBytes, 3)],
@@ -105,6 +107,18 @@ withCrc32('gzipBlocks: one member, and as small as one zlib stream within a few 
 		const file = path.join(directory, 'one.gz');
 		fs.writeFileSync(file, blocks);
 		t.regex(execFileSync('gzip', ['-l', file], {encoding: 'utf8'}), new RegExp(`\\s${input.length}\\s`));
+	}
+});
+
+withCrc32('gzipBlocks: an archive smaller than a block is one deflate call, as small as zlib\'s own gzip', async t => {
+	const directory = await tempDir(t);
+	for (const bytes of [100, 3000, 40_000, blockBytes - 1]) {
+		const input = logLike(bytes, bytes);
+		const gz = gzipThroughFiles(directory, input, 6, blockBytes);
+		// zlib's gzip: the same deflate with an 18-byte header and trailer; the window sized to the
+		// input finds the same matches, and no sync-flushed seam or separate final block is added.
+		t.true(gz.length <= zlib.gzipSync(input, {level: 6, memLevel: 9}).length, `${bytes} bytes: ${gz.length} against zlib's ${zlib.gzipSync(input, {level: 6, memLevel: 9}).length}`);
+		t.true(zlib.gunzipSync(gz).equals(input));
 	}
 });
 
