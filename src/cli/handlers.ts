@@ -2,7 +2,7 @@
 // yargs parser (parser.ts) and main()'s answers to the simplest command lines without it
 // (simple-argv.ts), so that both run the same checks, build the same work and print the same text.
 import fs from 'node:fs';
-import tty from 'node:tty';
+import {createRequire} from 'node:module';
 import type {OnFull} from '../commands/write.js';
 import {UsageError} from '../errors.js';
 import type {ListenAddress} from '../input/address.js';
@@ -12,6 +12,15 @@ import {maintenanceJobs, type PolicyValues, writerPolicy} from './policies.js';
 import {recordOf} from './policy-text.js';
 
 export type Task = () => Promise<number>;
+
+/**
+ * isatty(fd), with node:tty loaded only by the write mode that asks: it loads node:net too, and
+ * check and rotate would pay for it at every start (node:module is loaded by the lock anyway).
+ */
+function isatty(fd: number): boolean {
+	const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+	return tty.isatty(fd);
+}
 
 /** Whether the task stops gracefully on SIGTERM/SIGINT (it takes them: src/stop-signals.ts). */
 export type Stops = 'graceful' | 'default';
@@ -79,7 +88,7 @@ export function runWriteCommand(args: WriteArgs, schedule: Schedule): void {
 		envFile: process.env['ROTLOG_FILE'],
 		// isatty(0), not process.stdin.isTTY: that getter opens a libuv handle on fd 0,
 		// and the write mode reads fd 0 itself (a second handle fails with EEXIST).
-		stdinIsTTY: tty.isatty(0),
+		stdinIsTTY: isatty(0),
 		// Other sources than stdin: FIFOs or sockets (then stdin is read only with --stdin).
 		fifos: args.fifo !== undefined || args.listen !== undefined,
 		exists,
@@ -114,7 +123,7 @@ export function runWriteCommand(args: WriteArgs, schedule: Schedule): void {
 			tag: args.tag,
 			verbose: args.verbose ?? false,
 			// A live status line only for a person at a terminal: never into a file, a pipe or a journal.
-			liveStatus: tty.isatty(2) && process.env['TERM'] !== 'dumb',
+			liveStatus: isatty(2) && process.env['TERM'] !== 'dumb',
 		});
 	}, 'graceful');
 }

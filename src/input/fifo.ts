@@ -3,7 +3,6 @@
 // input when the last outside writer closes, so a new writer can open it later and rotlog reads
 // on. Reading goes through readDescriptor's non-blocking libuv pipe handle: an idle FIFO costs an
 // epoll registration, no thread-pool thread and no CPU.
-import {execFile} from 'node:child_process';
 import fs from 'node:fs';
 import {promisify} from 'node:util';
 import {errnoCode, fileKind, fsFailure, RuntimeFailure, systemReason, UsageError} from '../errors.js';
@@ -20,7 +19,11 @@ export type FifoSource = Source & {
 /** An opened FIFO: the read end we read, and the write end we hold so that EOF never comes. */
 export type OpenFifo = {path: string; readFd: number; writeFd: number};
 
-const runFile = promisify(execFile);
+/** mkfifo, run only when a FIFO must be made: node:child_process costs every writer's start-up otherwise. */
+async function runFile(program: string, args: string[], options: {env: NodeJS.ProcessEnv}): Promise<unknown> {
+	const {execFile} = await import('node:child_process');
+	return promisify(execFile)(program, args, options);
+}
 
 /** More than a FIFO can hold (Linux: /proc/sys/fs/pipe-max-size, 1 MiB unless raised by root). */
 const drainLimit = 4 * 1024 * 1024;

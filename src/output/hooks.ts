@@ -5,7 +5,6 @@
 // Started with node:child_process rather than execa: importing execa touches process.stdin,
 // which opens a second libuv handle on fd 0 while rotlog reads that pipe itself (EEXIST), and
 // execa's exit-signal handling re-raised SIGTERM past rotlog's own handler.
-import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {errnoCode, systemReason} from '../errors.js';
@@ -48,6 +47,8 @@ export async function runHook(command: string, file: string, archive: string): P
 	}
 
 	const failed = (reason: string) => `--on-rotate '${command}' failed for '${archive}': ${reason}`;
+	// Loaded here, not at start: every check and writer imports this module, few run a hook.
+	const {spawn} = await import('node:child_process');
 	return new Promise(resolve => {
 		const child = spawn(program, [...args, hookPath(archive)], {
 			env: {...process.env, ROTLOG_FILE: hookPath(file), ROTLOG_ARCHIVE: hookPath(archive)},
