@@ -87,6 +87,7 @@ export class ChildPool {
 	private retry: NodeJS.Timeout | undefined;
 	private lingering: NodeJS.Timeout | undefined;
 	private spawn: typeof import('node:child_process').spawn | undefined;
+	private split2: typeof import('split2') | undefined;
 	private stopped = false;
 
 	constructor(private readonly linger = 0, concurrency = slotCount()) {
@@ -95,8 +96,9 @@ export class ChildPool {
 
 	/** Compresses `job` in a child; `settle` hears the outcome. */
 	async submit(job: Job, settle: Settle): Promise<void> {
-		// Loaded with the first archive: a writer that never rotates never loads it.
+		// Loaded with the first archive: a writer that never rotates never loads them.
 		this.spawn ??= (await import('node:child_process')).spawn;
+		this.split2 ??= (await import('split2')).default;
 		if (this.stopped) {
 			settle(undefined, 'stopped');
 			return;
@@ -217,19 +219,13 @@ export class ChildPool {
 		this.children.add(child);
 		// A child that died leaves its stdin broken: its exit says what happened.
 		spawned.stdin?.on('error', () => undefined);
-		// One status line per job, in the order the jobs were sent (JobStatus).
-		let buffered = '';
-		spawned.stdout?.setEncoding('utf8').on('data', (text: string) => {
-			buffered += text;
-			let newline: number;
-			while ((newline = buffered.indexOf('\n')) >= 0) {
-				const line = buffered.slice(0, newline);
-				buffered = buffered.slice(newline + 1);
-				const task = child.task;
-				if (task !== undefined) {
-					child.task = undefined;
-					task.settle(line);
-				}
+		// One status line per job, in the order the jobs were sent (JobStatus): text, so split2
+		// reads it, as the child reads its jobs.
+		spawned.stdout?.pipe(this.split2!()).on('data', (line: string) => {
+			const task = child.task;
+			if (task !== undefined) {
+				child.task = undefined;
+				task.settle(line);
 			}
 
 			this.pump();
