@@ -268,7 +268,7 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 			}
 
 			try {
-				if (!inputs.drainAll(append)) {
+				if (!inputs.offerAll(append)) {
 					retry = setTimeout(finish, disk.retryIn(clock()));
 					return;
 				}
@@ -302,7 +302,7 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 			}
 
 			try {
-				if (!inputs.drainLines(append)) {
+				if (!inputs.offerLines(append)) {
 					// Keep what is not written; read nothing more (the producers wait) until it is.
 					inputs.pause();
 					retry = setTimeout(retryWrite, disk.retryIn(clock()));
