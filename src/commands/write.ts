@@ -5,7 +5,7 @@ import {FullDisk, type OnFull} from '../decide/full-disk.js';
 import {LockTurns} from '../decide/lock-turns.js';
 import {TurnHold} from '../log/turn-hold.js';
 import type {Codec} from '../compress/codecs.js';
-import {Compressor} from '../compress/pool.js';
+import {Compressor} from '../compress/compressor.js';
 import {clearStatusLine, renderError, RuntimeFailure, setStatusLine, warn} from '../errors.js';
 import {defaultMaxLine} from '../input/framing.js';
 import {openInputs, type InputOptions} from '../input/inputs.js';

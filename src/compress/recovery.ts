@@ -1,9 +1,10 @@
 // Crash recovery of compressions: a compression killed at any step of the protocol (protocol.ts)
 // leaves something behind, and each kind is finished or removed here. A temp nobody holds a lock
 // on is an orphan and goes; a raw archive next to its compressed copy goes once that copy is
-// durable; a raw archive with no copy and no live temp is for the pool (pool.ts) to compress.
-// The writer's pool runs these steps after each rotation, and `rotlog check` through
-// `recoverCompressions` (in pool.ts, since it runs a pool), by the log's compressor only.
+// durable; a raw archive with no copy and no live temp is for the compressor (compressor.ts) to
+// compress. The writer's compressor runs these steps after each rotation, and `rotlog check`
+// through `recoverCompressions` (in compressor.ts, since it runs a compressor), by the log's
+// compressor only.
 import fs from 'node:fs';
 import path from 'node:path';
 import {extensionOf} from '../decide/extensions.js';
