@@ -26,6 +26,7 @@ import {archiveExtensions, extensionOf} from '../decide/extensions.js';
 import type {Codec} from './codecs.js';
 import {errnoCode} from '../errors.js';
 import {stepDone} from '../log/faults.js';
+import {readNames} from '../log/directory.js';
 import type {FileLock} from '../log/lock.js';
 
 /** What a compression child is sent per archive, one JSON line on its stdin. */
@@ -103,7 +104,7 @@ export function findByInode(directory: string, base: string, ino: number, compre
 		}
 	}
 
-	for (const name of fs.readdirSync(directory)) {
+	for (const name of readNames(directory)) {
 		if (!name.startsWith(`${base}.`) || (extensionOf(name) !== '') !== compressed) {
 			continue;
 		}

@@ -10,6 +10,7 @@ import path from 'node:path';
 import {extensionOf} from '../decide/extensions.js';
 import {archiveGroups, type ArchiveOptions} from '../decide/archives.js';
 import {errnoCode} from '../errors.js';
+import {logNames} from '../log/directory.js';
 import {type FileLock, isLockHeld} from '../log/lock.js';
 import {archiveKey, compressedNames, findRaw, removeOrphan, tempInode} from './protocol.js';
 
@@ -42,11 +43,12 @@ export type Leftovers = {
 };
 
 /**
- * Reads `base`'s directory once (or takes `listed`, its names as listed a moment ago): raw
- * archives (under the naming in use), and temps by their lock.
+ * Reads `base`'s directory once, keeping only the names that can be the log's (log/directory.ts
+ * logNames), or takes `listed`, those names as listed a moment ago: raw archives (under the
+ * naming in use), and temps by their lock.
  */
 export function findLeftovers(directory: string, base: string, naming: ArchiveOptions, listed?: readonly string[]): Leftovers {
-	const names = listed ?? fs.readdirSync(directory);
+	const names = listed ?? logNames(path.join(directory, base));
 	const temps = new Map<number, string>();
 	for (const name of names) {
 		const ino = tempInode(base, name);
