@@ -292,7 +292,10 @@ function roundReport(options: Options, rows: Row[], skipped: string[], sharedTex
 	];
 }
 
-/** Issue 3's section: the compress and peers rows, and their targets; nothing when neither ran. */
+/**
+ * The compression section: how much gzip slows the writer's pipe and how soon every archive is
+ * final, against the peers' (the compress and peers rows, and their targets); nothing when neither ran.
+ */
 function compressionReport(rows: Row[]): string[] {
 	const byId = (id: string) => rows.find(row => row.benchCase.id === id);
 	const compression = rows.filter(row => row.benchCase.group !== 'core');

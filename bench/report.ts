@@ -88,7 +88,7 @@ export function table(rows: readonly Row[]): string {
 	return lines.join('\n');
 }
 
-/** The issue's targets, measured: the ratio targets of the cases, and peak RSS of every rotlog process (all groups). */
+/** The targets, measured: each case's wall time against the floor (its ratio target), and peak RSS of every rotlog process (all groups). */
 export function targets(rows: readonly Row[]): string {
 	const lines = ['| target | measured | met |', '|---|---:|---|'];
 	for (const row of rows) {
@@ -143,7 +143,7 @@ function times(value: number | undefined): string {
 }
 
 /**
- * Issue 3's table: per case, the writer's pipe time (until cat had put all the input into the
+ * The compression table: per case, the writer's pipe time (until cat had put all the input into the
  * pipe) and the time until every archive was final, with ratios taken round by round.
  */
 export function compressionTable(rows: readonly Row[], floor: Row | undefined, rotlogGzip: Row | undefined): string {
@@ -180,7 +180,7 @@ function peerVerified(row: Row): string {
 	return `differs (${row.failed} of ${row.checked}): see notes`;
 }
 
-/** Issue 3's targets: the writer's slowdown with gzip, and rotlog's archives final before every peer's. */
+/** The compression targets: the writer's slowdown with gzip, and rotlog's archives final before every peer's. */
 export function compressionTargets(none: Row | undefined, gzip: Row | undefined, peers: readonly Row[]): string {
 	const lines = ['| target | measured | met |', '|---|---:|---|'];
 	if (none !== undefined && gzip !== undefined) {

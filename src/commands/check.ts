@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Codec} from '../compress/codecs.js';
-import {ChildPool, recoverCompressions} from '../compress/pool.js';
+import {recoverCompressions} from '../compress/compressor.js';
+import {ChildPool} from '../compress/pool.js';
 import {archiveGroups} from '../decide/archives.js';
 import {archiveExtensions, extensionOf} from '../decide/extensions.js';
 import {hasMagic} from '../decide/glob.js';

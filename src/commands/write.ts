@@ -5,7 +5,7 @@ import {FullDisk, type OnFull} from '../decide/full-disk.js';
 import {LockTurns} from '../decide/lock-turns.js';
 import {TurnHold} from '../log/turn-hold.js';
 import type {Codec} from '../compress/codecs.js';
-import {Compressor} from '../compress/pool.js';
+import {Compressor} from '../compress/compressor.js';
 import {clearStatusLine, renderError, RuntimeFailure, setStatusLine, warn} from '../errors.js';
 import {defaultMaxLine} from '../input/framing.js';
 import {openInputs, type InputOptions} from '../input/inputs.js';
@@ -14,6 +14,8 @@ import type {TimestampFormat} from '../output/timestamp.js';
 import {joinWriters} from '../log/join-writers.js';
 import {dropStops, takeStops} from '../stop-signals.js';
 import type {PolicyRecord} from '../log/policy-record.js';
+import type {Presence} from '../log/presence.js';
+import type {Tee} from '../output/tee.js';
 
 export type WriteOptions = InputOptions & AppenderOptions & {
 	/** Undefined: archives stay uncompressed. */
@@ -64,6 +66,72 @@ function say(line: string | undefined): void {
 		clearStatusLine();
 		process.stderr.write(`${line}\n`);
 	}
+}
+
+/** What the write mode holds until its end, let go of by shutDown in its order. */
+type Held = {
+	appender: Appender;
+	/** This writer counted among the live ones (joinWriters); undefined without a record. */
+	presence: Presence | undefined;
+	disk: FullDisk;
+	/** Takes the write mode's handlers of SIGTERM, SIGINT, SIGHUP and SIGUSR1 off. */
+	releaseSignals: () => void;
+	compressor: Compressor;
+	file: string;
+	/** --on-rotate hooks still running; compressions that finish during the drain add theirs. */
+	hooks: Set<Promise<void>>;
+	tee: Tee | undefined;
+	/** A signal ended the run: once the log is written, the --tee copy is not waited for. */
+	signalled: boolean;
+	/** Ends the live status line and says the --verbose summary. */
+	endStatus: () => void;
+};
+
+/**
+ * The write mode's ordered shutdown, once every line read is written or an error ended the run:
+ * FILE and the lock are closed, this writer leaves the live ones, a full disk says its last word
+ * and the signal handlers go; then this process's own archives are compressed (or failed), then
+ * its hooks end, then --tee's copies are out, then the status line and the summary. Resolves when
+ * all of that is done; rejects with `error` (or closing FILE's) after it.
+ */
+async function shutDown(held: Held, error?: unknown): Promise<void> {
+	const {compressor} = held;
+	try {
+		held.appender.close();
+	} catch (closing) {
+		error ??= closing;
+	}
+
+	held.presence?.close();
+	say(held.disk.closed());
+	// Only now: a second SIGTERM during the final write must not kill us mid-way.
+	held.releaseSignals();
+	// Exit once this process's own archives are compressed (or failed), then its hooks. A
+	// SIGTERM or SIGINT meanwhile stops the compressions and exits 0 at once: what is left
+	// raw is resumable, and the next writer or check compresses it (protocol.ts).
+	const stopCompressing = () => {
+		process.off('SIGTERM', stopCompressing);
+		process.off('SIGINT', stopCompressing);
+		// A second signal now ends the process as signals do.
+		void compressor.stop().then(left => {
+			if (left > 0 && process.stderr.isTTY) {
+				say(`rotlog: stopped with ${left} archive${left === 1 ? '' : 's'} of '${held.file}' not compressed yet; the next writer or 'rotlog check' compresses ${left === 1 ? 'it' : 'them'}`);
+			}
+		});
+	};
+
+	process.on('SIGTERM', stopCompressing);
+	process.on('SIGINT', stopCompressing);
+	return compressor.drain().finally(() => {
+		process.off('SIGTERM', stopCompressing);
+		process.off('SIGINT', stopCompressing);
+		compressor.close();
+	}).then(async () => Promise.all(held.hooks)).then(async () => held.tee?.end(held.signalled)).then(() => {
+		held.endStatus();
+		if (error !== undefined) {
+			throw error;
+		}
+	});
 }
 
 /** `clock`: milliseconds, as Date.now(); tests may pass another. */
@@ -198,6 +266,16 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 		return taken;
 	};
 
+	// The live status line goes and the --verbose summary is said last, after hooks and --tee.
+	const endStatus = () => {
+		clearInterval(redraw);
+		live?.end();
+		setStatusLine(undefined);
+		if (options.verbose && progress) {
+			process.stderr.write(`${progress.summaryLine(counts, clock() - started)}\n`);
+		}
+	};
+
 	return new Promise<number>((resolve, reject) => {
 		let scheduled = false;
 		let finished = false;
@@ -210,52 +288,15 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 		let givingUp = false;
 
 		const close = (error?: unknown) => {
-			try {
-				appender.close();
-			} catch (closing) {
-				error ??= closing;
-			}
-
-			presence?.close();
-			say(disk.closed());
-			// Only now: a second SIGTERM during the final write must not kill us mid-way.
-			dropStops(onSignal);
-			process.off('SIGHUP', onHangup);
-			process.off('SIGUSR1', onRotateSignal);
-			// Exit once this process's own archives are compressed (or failed), then its hooks. A
-			// SIGTERM or SIGINT meanwhile stops the compressions and exits 0 at once: what is left
-			// raw is resumable, and the next writer or check compresses it (protocol.ts).
-			const stopCompressing = () => {
-				process.off('SIGTERM', stopCompressing);
-				process.off('SIGINT', stopCompressing);
-				// A second signal now ends the process as signals do.
-				void compressor.stop().then(left => {
-					if (left > 0 && process.stderr.isTTY) {
-						say(`rotlog: stopped with ${left} archive${left === 1 ? '' : 's'} of '${options.file}' not compressed yet; the next writer or 'rotlog check' compresses ${left === 1 ? 'it' : 'them'}`);
-					}
-				});
+			const releaseSignals = () => {
+				dropStops(onSignal);
+				process.off('SIGHUP', onHangup);
+				process.off('SIGUSR1', onRotateSignal);
 			};
 
-			process.on('SIGTERM', stopCompressing);
-			process.on('SIGINT', stopCompressing);
-			void compressor.drain().finally(() => {
-				process.off('SIGTERM', stopCompressing);
-				process.off('SIGINT', stopCompressing);
-				compressor.close();
-			}).then(async () => Promise.all(hooks)).then(async () => tee?.end(signalled)).then(() => {
-				clearInterval(redraw);
-				live?.end();
-				setStatusLine(undefined);
-				if (options.verbose && progress) {
-					process.stderr.write(`${progress.summaryLine(counts, clock() - started)}\n`);
-				}
-
-				if (error === undefined) {
-					resolve(0);
-				} else {
-					reject(error);
-				}
-			});
+			shutDown({appender, presence, disk, releaseSignals, compressor, file: options.file, hooks, tee, signalled, endStatus}, error).then(() => {
+				resolve(0);
+			}, reject);
 		};
 
 		// Every byte read, partial lines ended; while the disk is full, retried (a normal timer:
@@ -268,7 +309,7 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 			}
 
 			try {
-				if (!inputs.drainAll(append)) {
+				if (!inputs.offerAll(append)) {
 					retry = setTimeout(finish, disk.retryIn(clock()));
 					return;
 				}
@@ -302,7 +343,7 @@ export async function runWrite(options: WriteOptions, clock: () => number = Date
 			}
 
 			try {
-				if (!inputs.drainLines(append)) {
+				if (!inputs.offerLines(append)) {
 					// Keep what is not written; read nothing more (the producers wait) until it is.
 					inputs.pause();
 					retry = setTimeout(retryWrite, disk.retryIn(clock()));

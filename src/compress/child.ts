@@ -6,8 +6,9 @@
 // protocol.ts). It exits when stdin ends, after the jobs it was sent: if the writer that started
 // it is gone, it still finishes them. Ctrl-C on the terminal reaches it too, and is ignored.
 //
-// It imports the protocol (protocol.ts, job.ts) and the codecs only, never the pool or recovery: it runs the protocol's
-// steps and nothing of its supervisor's, and each child starts without loading them.
+// It imports the protocol (protocol.ts, job.ts, and through job.ts the codecs), errors.ts, the
+// log's lock (log/lock.ts) and split2, never the pool, the compressor or recovery: it runs the
+// protocol's steps and nothing of its supervisor's, and each child starts without loading them.
 import fs from 'node:fs';
 import os from 'node:os';
 import {pipeline} from 'node:stream';

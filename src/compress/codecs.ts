@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import {codecExtensions} from '../decide/extensions.js';
-import {RuntimeFailure, UsageError} from '../errors.js';
+import {invalidValue, RuntimeFailure} from '../errors.js';
 
 export const codecNames = ['gzip', 'brotli', 'zstd', 'none'] as const;
 export type CodecName = (typeof codecNames)[number];
@@ -29,7 +29,7 @@ export type Codec = {
 export function parseCompress(option: string, value: string): CodecName {
 	const name = codecNames.find(known => known === value.trim().toLowerCase());
 	if (!name) {
-		throw new UsageError(`invalid --${option} '${value}': expected ${codecNames.join(', ')}`);
+		throw invalidValue(option, value, `expected ${codecNames.join(', ')}`);
 	}
 
 	return name;
@@ -38,7 +38,7 @@ export function parseCompress(option: string, value: string): CodecName {
 /** The level as given; its range depends on the codec, checked by `selectCodec`. */
 export function parseLevel(option: string, value: string): number {
 	if (!/^\s*\d{1,2}\s*$/.test(value)) {
-		throw new UsageError(`invalid --${option} '${value}': expected a whole number`);
+		throw invalidValue(option, value, 'expected a whole number');
 	}
 
 	return Number(value);
@@ -77,7 +77,7 @@ export function findProgram(program: string, searchPath = process.env['PATH'] ??
 export function selectCodec(name: CodecName, level: number | undefined): Codec | undefined {
 	if (name === 'none') {
 		if (level !== undefined) {
-			throw new UsageError(`invalid --compress-level '${level}': --compress none takes no level`);
+			throw invalidValue('compress-level', String(level), '--compress none takes no level');
 		}
 
 		return undefined;
@@ -85,7 +85,7 @@ export function selectCodec(name: CodecName, level: number | undefined): Codec |
 
 	const info = codecInfo[name];
 	if (level !== undefined && (level < info.min || level > info.max)) {
-		throw new UsageError(`invalid --compress-level '${level}': ${name} takes ${info.min} to ${info.max}`);
+		throw invalidValue('compress-level', String(level), `${name} takes ${info.min} to ${info.max}`);
 	}
 
 	let engine: Codec['engine'] = 'zlib';

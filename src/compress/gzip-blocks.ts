@@ -10,6 +10,7 @@
 // zlib with plain positioned reads and writes around it.
 import fs from 'node:fs';
 import zlib from 'node:zlib';
+import {writeAll} from '../write-all.js';
 
 /** Input per deflate call: large enough that the per-call set-up is noise, small enough to hold twice. */
 export const defaultBlockBytes = 1024 * 1024;
@@ -27,14 +28,6 @@ function header(level: number): Buffer {
 	// XFL: 2 for the slowest level, 4 for the fastest, as gzip writes it.
 	const extraFlags = level === 9 ? 2 : (level === 1 ? 4 : 0);
 	return Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, extraFlags, 3]);
-}
-
-/** Writes all of `data`: writeSync may write fewer bytes than asked, to a pipe or a full disk. */
-function writeAll(fd: number, data: Uint8Array): void {
-	let done = 0;
-	while (done < data.length) {
-		done += fs.writeSync(fd, data, done, data.length - done);
-	}
 }
 
 /** Fills `buffer` from `fd` at `position`; fewer bytes only at end of file. */

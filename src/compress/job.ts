@@ -1,7 +1,7 @@
 // One compression job from start to end, steps 1 to 5 of the protocol (protocol.ts), in whichever
 // process runs it: a compression child (child.ts), or `rotlog check` or a writer whose input has
 // ended, itself, for an archive small enough that compressing it costs less than starting a child
-// (pool.ts). Kept apart from protocol.ts so that a writer still reading its input, which never
+// (compressor.ts). Kept apart from protocol.ts so that a writer still reading its input, which never
 // compresses on its own thread, does not load the codecs.
 import fs from 'node:fs';
 import {compressDescriptor} from './codecs.js';

@@ -1,6 +1,6 @@
 // The on-disk protocol of background compression, shared by the three parties that take part in
-// it: the writer's pool (pool.ts) queues archives, the child (child.ts) compresses and swaps them
-// in, and recovery (recovery.ts) finishes or removes what a killed one left. Each step is here
+// it: the writer's compressor (compressor.ts) queues archives, the child (child.ts) compresses
+// and swaps them in, and recovery (recovery.ts) finishes or removes what a killed one left. Each step is here
 // once, so that the three cannot disagree about names, identity or order.
 //
 // The protocol, step by step (each step can be resumed by recovery after a crash):
@@ -26,6 +26,7 @@ import {archiveExtensions, extensionOf} from '../decide/extensions.js';
 import type {Codec} from './codecs.js';
 import {errnoCode} from '../errors.js';
 import {stepDone} from '../log/faults.js';
+import {readNames} from '../log/directory.js';
 import type {FileLock} from '../log/lock.js';
 
 /** What a compression child is sent per archive, one JSON line on its stdin. */
@@ -103,7 +104,7 @@ export function findByInode(directory: string, base: string, ino: number, compre
 		}
 	}
 
-	for (const name of fs.readdirSync(directory)) {
+	for (const name of readNames(directory)) {
 		if (!name.startsWith(`${base}.`) || (extensionOf(name) !== '') !== compressed) {
 			continue;
 		}

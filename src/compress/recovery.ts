@@ -1,14 +1,16 @@
 // Crash recovery of compressions: a compression killed at any step of the protocol (protocol.ts)
 // leaves something behind, and each kind is finished or removed here. A temp nobody holds a lock
 // on is an orphan and goes; a raw archive next to its compressed copy goes once that copy is
-// durable; a raw archive with no copy and no live temp is for the pool (pool.ts) to compress.
-// The writer's pool runs these steps after each rotation, and `rotlog check` through
-// `recoverCompressions` (in pool.ts, since it runs a pool), by the log's compressor only.
+// durable; a raw archive with no copy and no live temp is for the compressor (compressor.ts) to
+// compress. The writer's compressor runs these steps after each rotation, and `rotlog check`
+// through `recoverCompressions` (in compressor.ts, since it runs a compressor), by the log's
+// compressor only.
 import fs from 'node:fs';
 import path from 'node:path';
 import {extensionOf} from '../decide/extensions.js';
 import {archiveGroups, type ArchiveOptions} from '../decide/archives.js';
 import {errnoCode} from '../errors.js';
+import {logNames} from '../log/directory.js';
 import {type FileLock, isLockHeld} from '../log/lock.js';
 import {archiveKey, compressedNames, findRaw, removeOrphan, tempInode} from './protocol.js';
 
@@ -41,11 +43,12 @@ export type Leftovers = {
 };
 
 /**
- * Reads `base`'s directory once (or takes `listed`, its names as listed a moment ago): raw
- * archives (under the naming in use), and temps by their lock.
+ * Reads `base`'s directory once, keeping only the names that can be the log's (log/directory.ts
+ * logNames), or takes `listed`, those names as listed a moment ago: raw archives (under the
+ * naming in use), and temps by their lock.
  */
 export function findLeftovers(directory: string, base: string, naming: ArchiveOptions, listed?: readonly string[]): Leftovers {
-	const names = listed ?? fs.readdirSync(directory);
+	const names = listed ?? logNames(path.join(directory, base));
 	const temps = new Map<number, string>();
 	for (const name of names) {
 		const ino = tempInode(base, name);

@@ -1,5 +1,9 @@
 // Bytes -> whole lines, byte-exact. Nothing is decoded: a line is whatever ends with 0x0a.
 // Work is per chunk, never per line: one native lastIndexOf per chunk finds the last line end.
+// The log's bytes do not go through split2, rotlog's other line reader: split2 decodes UTF-8
+// (an invalid byte becomes U+FFFD), drops the CR of a CRLF and makes one string per line, so it
+// would change the log and cost JavaScript work per line. split2 reads only the compression
+// child's job protocol, JSON text one line per job (compress/child.ts, compress/pool.ts).
 
 const newline = 0x0a;
 // Room for a full batch (1 MiB) plus the reads of one event-loop turn, so steady input never reallocates.

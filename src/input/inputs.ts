@@ -217,12 +217,12 @@ export class Inputs {
 	 * Offers the whole lines read so far, in batches, to `take`, which returns the bytes it took
 	 * (a prefix ending at a line end); the rest is kept. True when everything was taken.
 	 */
-	drainLines(take: (lines: Buffer) => number): boolean {
+	offerLines(take: (lines: Buffer) => number): boolean {
 		return this.merge.offer(take);
 	}
 
 	/** At the end: every byte read, each partial last line ended with a newline. */
-	drainAll(take: (lines: Buffer) => number): boolean {
+	offerAll(take: (lines: Buffer) => number): boolean {
 		const all = this.merge.offerAll(take);
 		if (all && this.failure !== undefined) {
 			throw this.failure;
@@ -255,7 +255,7 @@ export class Inputs {
 	/**
 	 * Stops reading. What writers already put into the FIFOs is read first (it is ours to write:
 	 * SIGTERM and SIGINT keep it); stdin's unread bytes stay in the kernel, as before. Never
-	 * throws: a read error is kept for drainAll, after what was read is written.
+	 * throws: a read error is kept for offerAll, after what was read is written.
 	 */
 	stop(): void {
 		for (const source of this.sources) {

@@ -27,7 +27,7 @@ type PackageApi = {
  * on which each live writer holds a shared lock for its whole life, so that others can tell
  * whether writers are live (an exclusive probe of byte 1 fails while any is), and byte 2, held
  * (exclusive, tried without waiting) by the one process that compresses the log's archives
- * (src/compress/pool.ts).
+ * (src/compress/compressor.ts).
  */
 export type LockByte = 0 | 1 | 2;
 

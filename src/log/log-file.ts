@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import type {FileState} from '../decide/rotation.js';
 import {fsFailure, systemReason, warn} from '../errors.js';
+import {writeAll} from '../write-all.js';
 import {writeFile} from './faults.js';
 import {kernelLock} from './kernel-lock.js';
 import {LockLost} from './lock.js';
@@ -117,13 +118,10 @@ export class LogFile {
 
 	/** Writes every byte with O_APPEND, looping on short writes. */
 	write(bytes: Buffer): void {
-		let done = 0;
-		while (done < bytes.length) {
-			try {
-				done += writeFile(this.fd, bytes, done, bytes.length - done);
-			} catch (error) {
-				throw fsFailure('write to', this.path, error);
-			}
+		try {
+			writeAll(this.fd, bytes, writeFile);
+		} catch (error) {
+			throw fsFailure('write to', this.path, error);
 		}
 	}
 

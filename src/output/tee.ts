@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import {errnoCode, renderError} from '../errors.js';
+import {writeAll} from '../write-all.js';
 
 export class Tee {
 	private open = true;
@@ -37,13 +38,10 @@ export class Tee {
 			return;
 		}
 
-		let done = 0;
-		while (this.open && done < bytes.length) {
-			try {
-				done += fs.writeSync(this.fd, bytes, done, bytes.length - done);
-			} catch (error) {
-				this.stop(error);
-			}
+		try {
+			writeAll(this.fd, bytes);
+		} catch (error) {
+			this.stop(error);
 		}
 	}
 

@@ -12,7 +12,7 @@ import {checkInterleaved, numberedLines} from '../helpers/lines.js';
 import {poll} from '../helpers/poll.js';
 import {rotlog} from '../helpers/rotlog.js';
 import {tempDir} from '../helpers/temp.js';
-import {isRoot, needsRoot, runAsNobody, sharedDir} from './users.js';
+import {isRoot, needsRoot, runAsNobody, sharedDir} from '../helpers/users.js';
 
 const rootTest = isRoot ? test : test.skip;
 if (!isRoot) {

@@ -8,7 +8,7 @@ import {linesOf, readLog} from '../helpers/files.js';
 import {checkInterleaved, numberedLines} from '../helpers/lines.js';
 import {poll} from '../helpers/poll.js';
 import {rotlog} from '../helpers/rotlog.js';
-import {isRoot, needsRoot, nobody, rotlogAsNobody, sharedDir} from './users.js';
+import {isRoot, needsRoot, nobody, rotlogAsNobody, sharedDir} from '../helpers/users.js';
 
 const rootTest = isRoot ? test : test.skip;
 if (!isRoot) {

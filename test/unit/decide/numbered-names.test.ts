@@ -12,7 +12,7 @@ const unrelated = ['app.log.lock', 'app.log.txt', 'otherapp.log.1', 'app.log.01'
 /** A directory: name -> content. The content of an archive is a tag of what it held at the start. */
 type Directory = Map<string, string>;
 
-/** Applies the plan the way rotation.ts does, failing on anything that would lose or clobber data. */
+/** Applies the plan the way log/rotate.ts does, failing on anything that would lose or clobber data. */
 function apply(directory: Directory, plan: readonly PlanStep[]): string[] {
 	const problems: string[] = [];
 	for (const step of plan) {

@@ -1,9 +1,8 @@
-// Periods (decide/period.ts): --interval and --max-age parsing, period boundaries in UTC, named and
-// local zones across DST, PeriodTracker, and a property over zones and intervals.
-import process from 'node:process';
+// Periods (decide/period.ts): --interval and --max-age parsing, period boundaries in UTC, named
+// zones across DST, PeriodTracker, and a property over zones and intervals. The local zone (TZ),
+// which needs processes of its own, is tested in test/integration/decide/period.test.ts.
 import test from 'ava';
 import fc from 'fast-check';
-import {execa} from 'execa';
 import {UsageError} from '../../../src/errors.js';
 import {dayNumber, type Interval, parseDuration, parseInterval, PeriodTracker, periodKey, periodOf, wallClock, type Zone} from '../../../src/decide/period.js';
 
@@ -110,26 +109,6 @@ test('day lengths across the DST changes of a year in Berlin are 23, 24 or 25 ho
 	}
 
 	t.deepEqual([...lengths.entries()].sort(), [[23, 1], [24, 363], [25, 1]]);
-});
-
-test('the local zone honours TZ and agrees with the named zone (child processes)', async t => {
-	// Local time goes through Date, named zones through Intl: two paths that must agree.
-	const cases: Array<[string, string]> = [
-		['daily', '2026-03-29T12:00:00Z'],
-		['daily', '2026-10-25T00:30:00Z'],
-		['weekly', '2026-10-25T12:00:00Z'],
-		['monthly', '2026-03-31T22:30:00Z'],
-		['3d', '2026-11-01T05:00:00Z'],
-	];
-	const script = `
-		import {periodOf, parseInterval} from ${JSON.stringify(new URL('../../../src/decide/period.js', import.meta.url).href)};
-		const cases = ${JSON.stringify(cases)};
-		console.log(JSON.stringify(cases.map(([spec, instant]) => periodOf(parseInterval('interval', spec), undefined, Date.parse(instant)))));`;
-	await Promise.all(['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe'].map(async zone => {
-		const {stdout} = await execa(process.execPath, ['--input-type=module', '-e', script], {env: {TZ: zone}});
-		const expected = cases.map(([spec, instant]) => periodOf(interval(spec), zone, at(instant)));
-		t.deepEqual(JSON.parse(stdout), expected, zone);
-	}));
 });
 
 test('PeriodTracker caches the present period and moves on at its end', t => {

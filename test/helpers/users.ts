@@ -4,8 +4,8 @@ import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import type {ExecutionContext} from 'ava';
 import {execa} from 'execa';
-import {rotlogBin} from '../helpers/rotlog.js';
-import {tempDir} from '../helpers/temp.js';
+import {rotlogBin} from './rotlog.js';
+import {tempDir} from './temp.js';
 
 /** True when these tests can switch users: they run as root. */
 export const isRoot = process.getuid?.() === 0;
