@@ -81,13 +81,36 @@ test('the tarball holds the compiled code, the bin shim, the man page and nothin
 });
 
 test('the published manifest has no install-time script', t => {
-	// `prepare` builds a fresh clone on `npm install` (the README's set-up); npm never runs it for
-	// a tarball or registry install, though npm 11 lists it as not covered by allowScripts.
+	// `prepare` builds a fresh clone on `npm install` (the README's set-up), or says what to run when
+	// the compiler is not installed yet; npm never runs it for a tarball or registry install (npm 11
+	// lists it as not covered by allowScripts), and its script does not ship in the tarball.
 	for (const script of ['preinstall', 'install', 'postinstall']) {
 		t.is(manifest.scripts[script], undefined, `"${script}" would run when the tarball is installed`);
 	}
 
-	t.is(manifest.scripts['prepare'], 'npm run build');
+	t.is(manifest.scripts['prepare'], 'node scripts/prepare.mjs');
+	t.false(packed.files.some(file => file.path.startsWith('scripts/')), 'the prepare script is not published');
+});
+
+test('before the build, bin/rotlog and the prepare step say to run npm install, in one line', async t => {
+	// A copy of the package with no dist/ and no node_modules, as a fresh clone is before npm install.
+	const copy = path.join(work, 'unbuilt');
+	fs.cpSync(path.join(root, 'bin'), path.join(copy, 'bin'), {recursive: true});
+	fs.cpSync(path.join(root, 'scripts'), path.join(copy, 'scripts'), {recursive: true});
+	fs.copyFileSync(path.join(root, 'package.json'), path.join(copy, 'package.json'));
+
+	const run = await execa(path.join(copy, 'bin', 'rotlog'), ['x.log'], {cwd: copy, input: '', reject: false});
+	t.is(run.exitCode, 1);
+	t.is(run.stderr, `rotlog: not built yet: run 'npm install' in ${copy}`);
+	t.is(run.stdout, '');
+	t.false(fs.existsSync(path.join(copy, 'x.log')));
+
+	// npx runs the prepare step when it links a clone into its cache: it must succeed (a failure
+	// leaves that cache entry broken) and say the same.
+	const prepare = await execa(process.execPath, ['scripts/prepare.mjs'], {cwd: copy, reject: false});
+	t.is(prepare.exitCode, 0);
+	t.is(prepare.stderr, `rotlog: not built yet: run 'npm install' in ${copy}`);
+	t.false(fs.existsSync(path.join(copy, 'dist')));
 });
 
 withInstall('the packed tarball installs globally without install scripts; rotlog --version, --help and man rotlog work', async t => {
@@ -240,11 +263,11 @@ test('a fresh clone sets up with npm install, after which its bin/rotlog runs th
 		}
 	}
 
-	// Before npm install nothing is built, as the README says. (npx is not tried here: a failed
-	// `npx rotlog` leaves a broken entry in npm's npx cache.)
+	// Before npm install nothing is built, and rotlog says so. (npx is not tried here: it would leave
+	// an npx cache entry for a directory that goes.)
 	const before = await execa(process.execPath, ['bin/rotlog', '--version'], {cwd: clone, reject: false});
-	t.not(before.exitCode, 0);
-	t.regex(before.stderr, /ERR_MODULE_NOT_FOUND/);
+	t.is(before.exitCode, 1);
+	t.is(before.stderr, `rotlog: not built yet: run 'npm install' in ${clone}`);
 
 	const npmInstall = async (mode: string) => execa('npm', ['install', ...quiet, mode], {cwd: clone, env: npmEnv, reject: false, timeout: 180_000});
 	const offline = await npmInstall('--offline');
