@@ -97,11 +97,26 @@ test('the digits-only date format the migration guide warns about is refused, an
 	t.regex(String(refused.stderr), /invalid --date-format '%Y%m%d'/);
 	t.regex(migrating, /--date-format %Y%m%d`, exit 2/);
 
-	const dashed = await rotlog(['app.log', '--name', 'date', '--date-format=-%Y%m%d', '--interval', 'daily'], {cwd: directory, input: 'x\n'});
+	// A value that starts with a dash is taken with or without `=`, by every command that takes it.
+	const dashed = await rotlog(['app.log', '--name', 'date', '--date-format', '-%Y%m%d', '--interval', 'daily'], {cwd: directory, input: 'x\n'});
 	t.is(dashed.exitCode, 0, String(dashed.stderr));
-	const rotated = await rotlog(['rotate', 'app.log', '-v'], {cwd: directory});
+	t.regex(migrating, /--date-format -%Y%m%d/);
+	const rotated = await rotlog(['rotate', 'app.log', '-v', '--name', 'date', '--date-format', '-%Y%m%d'], {cwd: directory});
 	t.is(rotated.exitCode, 0, String(rotated.stderr));
 	t.regex(String(rotated.stdout), /to 'app\.log\.-\d{8}'/, 'the name the guide shows: app.log.-YYYYMMDD');
+	const again = await rotlog(['app.log', '--name', 'date', '--date-format=-%Y%m%d', '--interval', 'daily'], {cwd: directory, input: 'y\n'});
+	t.is(again.exitCode, 0, String(again.stderr));
+	for (const command of [['check', '-n'], ['status'], ['cat']]) {
+		const result = await rotlog([...command, 'app.log', '--name', 'date', '--date-format', '-%Y%m%d', '--interval', 'daily'], {cwd: directory});
+		t.is(result.exitCode, 0, `${command.join(' ')}: ${String(result.stderr)}`);
+		if (command[0] === 'cat') {
+			t.is(String(result.stdout), 'x\ny\n');
+		}
+
+		if (command[0] === 'status') {
+			t.regex(String(result.stdout), /app\.log\.-\d{8}/);
+		}
+	}
 });
 
 /** README.md and every Markdown file under docs/. */
