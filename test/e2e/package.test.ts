@@ -1,6 +1,6 @@
 // Packaging: the tarball `npm pack` makes installs globally into a fresh prefix with no compiler
 // and no install script, and the installed rotlog, its --help and its man page work; `npx rotlog`
-// works from the project and from the tarball. Every install line of README.md, docs/ and the
+// works from the project and from the tarball. Every install line of README.md, the man page, docs/ and the
 // Dockerfile is run here as written (into a temporary prefix), and a fresh copy of the clone
 // installs and builds with `npm install`.
 //
@@ -181,13 +181,13 @@ test('the tarball ships the MIT LICENSE', t => {
 	t.is((manifest as {license?: string}).license, 'MIT');
 });
 
-/** Every line of the user documentation that installs or fetches rotlog, with where it is. */
+/** Every line of the user documentation (the man page included) that installs or fetches rotlog, with where it is. */
 function installLines(): Array<{where: string; line: string}> {
 	const docs = fs.readdirSync(path.join(root, 'docs'), {recursive: true, encoding: 'utf8'})
 		.filter(name => fs.statSync(path.join(root, 'docs', name)).isFile())
 		.map(name => path.join('docs', name));
 	const found: Array<{where: string; line: string}> = [];
-	for (const file of ['README.md', ...docs]) {
+	for (const file of ['README.md', path.join('man', 'rotlog.1.md'), ...docs]) {
 		for (const [index, text] of fs.readFileSync(path.join(root, file), 'utf8').split('\n').entries()) {
 			// A command, not prose: at the start of a line (after RUN in a Dockerfile), with its comment cut.
 			const line = text.replace(/^\s*(RUN\s+)?/, '').replace(/\s+#.*$/, '').trim();
@@ -205,7 +205,7 @@ test('every install line in the docs is one the tests run', t => {
 	t.true(lines.some(({line}) => /^npm install --global \S+\.tgz/.test(line)), 'the docs say how to install the tarball');
 	for (const {where, line} of lines) {
 		const known = line === 'npm install' || line === 'npm pack' || line.startsWith('npx rotlog ')
-			|| /^npm install --global \S*rotlog-[\d.]+\.tgz( && rm \S+)?( && npm cache clean --force)?$/.test(line)
+			|| /^(npm pack && )?npm install --global \S*rotlog-[\d.]+\.tgz( && rm \S+)?( && npm cache clean --force)?( && man rotlog)?$/.test(line)
 			|| /^npx --package=\S*rotlog-[\d.]+\.tgz rotlog /.test(line);
 		t.true(known, `${where}: '${line}' is an install line no test runs`);
 		t.notRegex(line, /^npm (install|i)\b.*\srotlog(@\S*)?(\s|$)/, `${where}: rotlog is not on the registry`);
@@ -213,12 +213,14 @@ test('every install line in the docs is one the tests run', t => {
 });
 
 withInstall('each documented `npm install --global TARBALL` line installs a working rotlog', async t => {
-	const lines = [...new Set(installLines().map(({line}) => line).filter(line => line.startsWith('npm install --global ')))];
-	t.true(lines.length >= 2, lines.join('; '));
+	const installs = (line: string) => line.split(' && ').find(command => command.startsWith('npm install --global '));
+	const lines = [...new Set(installLines().map(({line}) => line).filter(line => installs(line) !== undefined))];
+	t.true(lines.length >= 3, lines.join('; '));
 	for (const line of lines) {
-		// As written, with the tarball npm pack made here in place of the documented path, a private
-		// prefix in place of the system's, and npm's cache left alone.
-		const [command = ''] = line.split(' && ');
+		// As written, with the tarball npm pack made here (`npm pack` is not run again: its prepare
+		// would rebuild dist/ under the other tests) in place of the documented path, a private prefix
+		// in place of the system's, and npm's cache left alone.
+		const command = installs(line)!;
 		const documented = command.split(' ').at(-1)!;
 		t.is(path.basename(documented), packed.filename, `${line}: npm pack makes ${packed.filename}`);
 		const linePrefix = fs.mkdtempSync(path.join(work, 'doc-prefix-'));
@@ -227,6 +229,16 @@ withInstall('each documented `npm install --global TARBALL` line installs a work
 		t.is(result.exitCode, 0, `${line}: ${result.stderr}`);
 		const version = await execa(path.join(linePrefix, 'bin', 'rotlog'), ['--version'], {cwd: work, reject: false});
 		t.is(version.stdout, manifest.version, line);
+		if (line.endsWith(' && man rotlog')) {
+			const man = await execa('man', ['-M', path.join(linePrefix, 'share', 'man'), 'rotlog'], {cwd: work, reject: false, env: {MANPAGER: 'cat', PAGER: 'cat'}});
+			if ((man as {code?: string}).code === 'ENOENT') {
+				t.log(`${line}: man is not installed; the page is checked to be in place only`);
+				t.true(fs.existsSync(path.join(linePrefix, 'share', 'man', 'man1', 'rotlog.1')), line);
+			} else {
+				t.is(man.exitCode, 0, `${line}: ${man.stderr}`);
+				t.regex(man.stdout, /rotlog\s+-\s+append standard input/, line);
+			}
+		}
 	}
 });
 
