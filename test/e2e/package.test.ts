@@ -1,8 +1,8 @@
 // Packaging: the tarball `npm pack` makes installs globally into a fresh prefix with no compiler
 // and no install script, and the installed rotlog, its --help and its man page work; `npx rotlog`
-// works from the project and from the tarball. Every install line of README.md, the man page, docs/ and the
-// Dockerfile is run here as written (into a temporary prefix), and a fresh copy of the clone
-// installs and builds with `npm install`.
+// works from the project and from the tarball. Every install line of README.md, the man page,
+// docs/ and the Dockerfile is run here as written (into a temporary prefix), and a fresh copy of
+// the clone installs and builds with `npm install`.
 //
 // The install runs once, before the tests are declared: from the npm cache when it holds every
 // dependency, else from the registry; when neither works the tests are skipped with the reason.
