@@ -8,7 +8,7 @@ export default tseslint.config(
 	js.configs.recommended,
 	...tseslint.configs.recommended,
 	{
-		files: ['bin/rotlog'],
-		languageOptions: {globals: {process: 'readonly'}},
+		files: ['bin/rotlog', 'scripts/*.mjs'],
+		languageOptions: {globals: {process: 'readonly', console: 'readonly', URL: 'readonly'}},
 	},
 );

@@ -3,6 +3,7 @@
 import {exitCodeOf, renderError, UsageError} from '../errors.js';
 import {asksForHelp, unknownCommand} from './command-guess.js';
 import {exists, runMaintenanceCommand, runWriteCommand, type Stops, type Task, version} from './handlers.js';
+import {optionsOf} from './options.js';
 import {simpleInvocation} from './simple-argv.js';
 import {releaseStops} from '../stop-signals.js';
 
@@ -26,6 +27,49 @@ export function withTimestampValue(argv: readonly string[]): string[] {
 		const spaced = next === 'iso' || next === 'unix';
 		normalized.push(`--timestamp=${spaced ? next : 'iso'}`);
 		index += spaced ? 1 : 0;
+	}
+
+	return normalized;
+}
+
+/** Every word that names an option of some command: `--max`, `-v`, `--help`, `-V`. */
+function optionWords(): Set<string> {
+	const words = new Set(['--help', '-h', '--version', '-V']);
+	for (const options of Object.values(optionsOf)) {
+		for (const [name, option] of Object.entries(options)) {
+			words.add(`--${name}`);
+			for (const alias of [option.alias ?? []].flat()) {
+				words.add(alias.length === 1 ? `-${alias}` : `--${alias}`);
+			}
+		}
+	}
+
+	return words;
+}
+
+/**
+ * logrotate's `dateformat -%Y%m%d` starts with a dash, and yargs reads any word that does as an
+ * option, so `--date-format -%Y%m%d` would leave --date-format without a value. Such a word after
+ * --date-format is its value (`--date-format=-%Y%m%d`, which yargs and simple-argv.ts read alike)
+ * unless it is one of rotlog's options. Not past a `--`.
+ */
+export function withDashedValues(argv: readonly string[]): string[] {
+	const dashes = argv.includes('--') ? argv.indexOf('--') : argv.length;
+	const normalized: string[] = [];
+	let options: Set<string> | undefined;
+	for (let index = 0; index < argv.length; index++) {
+		const argument = argv[index]!;
+		const next = argv[index + 1];
+		if (argument === '--date-format' && index + 1 < dashes && next !== undefined && next.startsWith('-') && next !== '-') {
+			options ??= optionWords();
+			if (!options.has(next.split('=')[0]!)) {
+				normalized.push(`${argument}=${next}`);
+				index++;
+				continue;
+			}
+		}
+
+		normalized.push(argument);
 	}
 
 	return normalized;
@@ -67,7 +111,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 			stops = how;
 		};
 
-		const normalized = withTimestampValue(argv);
+		const normalized = withDashedValues(withTimestampValue(argv));
 		const simple = simpleInvocation(normalized);
 		if (simple === undefined) {
 			// yargs only when needed: loading it is most of a start's cost (simple-argv.ts).

@@ -76,6 +76,32 @@ function unknown(name: string, argv: readonly string[], command: CommandName): s
 	return `unknown option ${asOption}`;
 }
 
+/** `maxAge` -> `max-age`: yargs takes either spelling of an option. */
+function kebab(name: string): string {
+	return name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
+}
+
+/**
+ * The first `--name` word (up to any `--`) that is no option of the command. yargs reads an
+ * unknown `--follw a.log` as that option with the value a.log, and then reports the FILE it
+ * swallowed as missing.
+ */
+function strayOption(argv: readonly string[], command: CommandName): string | undefined {
+	const known = new Set(longOptions(command));
+	for (const word of argv) {
+		if (word === '--') {
+			return undefined;
+		}
+
+		const name = word.startsWith('--') ? kebab(word.slice(2).split('=')[0]!) : undefined;
+		if (name !== undefined && !known.has(name) && !(name.startsWith('no-') && known.has(name.slice(3)))) {
+			return name;
+		}
+	}
+
+	return undefined;
+}
+
 /** yargs' message for a bad command line, as one line in rotlog's voice. */
 export function usageText(text: string, argv: readonly string[]): string {
 	const command = commandOf(argv);
@@ -83,9 +109,14 @@ export function usageText(text: string, argv: readonly string[]): string {
 	if (unknownNames !== undefined) {
 		const names = unknownNames.split(', ');
 		// yargs lists `--max-size` twice, as max-size and maxSize.
-		const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
 		const own = names.filter(name => name === kebab(name) || !names.includes(kebab(name)));
 		return own.map(name => unknown(name, argv, command)).join('; ');
+	}
+
+	// Whatever else yargs found wrong may follow from an unknown option: that is the mistake to name.
+	const stray = strayOption(argv, command);
+	if (stray !== undefined) {
+		return unknown(stray, argv, command);
 	}
 
 	if (/^Not enough non-option arguments/.test(text)) {

@@ -8,7 +8,7 @@ import {findArchives} from '../decide/numbered-names.js';
 import {archiveGroups} from '../decide/archives.js';
 import {warn} from '../errors.js';
 import {isLockHeld} from '../log/lock.js';
-import {writersLive} from '../log/presence.js';
+import {writersCount, writersLive} from '../log/presence.js';
 import {humanBytes} from '../output/progress.js';
 import type {Naming} from '../decide/date-names.js';
 
@@ -44,8 +44,11 @@ export type Status = {
 	/** Newest first: FILE.1, FILE.2, ... (or the date names, newest first). */
 	archives: FileStatus[];
 	lock: {path: string; held: boolean | null};
-	/** Whether writers are live now (each holds a presence lock for its life); null: cannot tell. */
-	writers: {live: boolean | null};
+	/**
+	 * Whether writers are live now (each holds a presence lock for its life), and how many (from
+	 * /proc/locks); null: cannot tell.
+	 */
+	writers: {live: boolean | null; count: number | null};
 	totalBytes: number;
 };
 
@@ -90,9 +93,21 @@ export function collectStatus(file: string, lockPath: string, naming?: Naming): 
 		current,
 		archives: statuses.filter(status => status.index > 0),
 		lock: {path: lockPath, held: lockHeld(lockPath)},
-		writers: {live: writersLive(lockPath) ?? null},
+		writers: writers(lockPath),
 		totalBytes: statuses.reduce((sum, status) => sum + status.size, 0),
 	};
+}
+
+/** Live writers and their number; the number is null when /proc/locks does not show the live ones. */
+function writers(lockPath: string): Status['writers'] {
+	const live = writersLive(lockPath);
+	if (live !== true) {
+		return {live: live ?? null, count: live === false ? 0 : null};
+	}
+
+	// Counted after the probe: a writer that ended in between would leave 0 beside "live".
+	const count = writersCount(lockPath);
+	return {live, count: count === undefined || count === 0 ? null : count};
 }
 
 /** gzip's trailer holds the input size modulo 2^32 (RFC 1952, ISIZE). */
@@ -153,7 +168,8 @@ export function renderTable(status: Status, utc = false): string {
 		lines.push(`${status.file}: does not exist`);
 	}
 
-	const live = status.writers.live === null ? 'cannot be checked' : (status.writers.live ? 'live now' : 'none live');
+	const {live: isLive, count} = status.writers;
+	const live = isLive === null ? 'cannot be checked' : (isLive ? (count === null ? 'live now' : `${count} live`) : 'none live');
 	lines.push(`writers: ${live}`);
 	const held = status.lock.held === null ? 'cannot be checked' : (status.lock.held ? 'held now' : 'free');
 	lines.push(`total ${humanBytes(status.totalBytes)} in ${status.archives.length} archive(s); lock ${status.lock.path}: ${held}`);

@@ -73,3 +73,49 @@ export function writersLive(lockPath: string): boolean | undefined {
 		fs.closeSync(fd);
 	}
 }
+
+/**
+ * How many writers hold the presence lock of the lock file at `lockPath`; undefined when it
+ * cannot be told. The lock itself says only "some": /proc/locks lists each open file description
+ * that holds a lock, one line each (`1: OFDLCK ADVISORY READ -1 fe:00:2302316 1 1`: the device's
+ * major and minor in hex, the inode, the first and last byte), and a writer holds byte 1 shared
+ * through one description for its whole life. Waiters (`1: -> ...`) hold nothing and are skipped.
+ */
+export function writersCount(lockPath: string): number | undefined {
+	if (!supported) {
+		return undefined;
+	}
+
+	try {
+		const {dev, ino} = fs.statSync(lockPath, {bigint: true});
+		return presenceHolders(fs.readFileSync('/proc/locks', 'utf8'), deviceName(dev), ino);
+	} catch {
+		return undefined;
+	}
+}
+
+/** st_dev as /proc/locks prints it: `major:minor` in hex, from Linux's dev_t encoding (new_encode_dev). */
+function deviceName(dev: bigint): string {
+	const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn);
+	const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
+	const hex = (value: bigint) => value.toString(16).padStart(2, '0');
+	return `${hex(major)}:${hex(minor)}`;
+}
+
+/** The shared locks over the presence byte of one file (device `major:minor`, inode) in /proc/locks' text. */
+export function presenceHolders(procLocks: string, device: string, inode: bigint): number {
+	let holders = 0;
+	for (const line of procLocks.split('\n')) {
+		const fields = line.trim().split(/\s+/);
+		if (fields[1] === '->') {
+			continue;
+		}
+
+		const [, , , access, , file, start, end] = fields;
+		if (access === 'READ' && file === `${device}:${inode}` && Number(start) <= presenceByte && (end === 'EOF' || Number(end) >= presenceByte)) {
+			holders++;
+		}
+	}
+
+	return holders;
+}

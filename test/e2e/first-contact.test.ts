@@ -49,6 +49,12 @@ const messages: Array<[string[], string]> = [
 	[['cat'], 'rotlog: cat needs FILE: rotlog cat [options] FILE'],
 	[['app.log', '--keep'], 'rotlog: --keep needs a value: --keep N'],
 	[['status', 'app.log', '--max', '1K'], 'rotlog: status takes no --max (an option of the write mode, exec, rotate and check)'],
+	// An unknown option before FILE takes FILE as its value: the option is the mistake, not FILE.
+	[['cat', '--follw', 'a.log'], 'rotlog: unknown option --follw (did you mean --follow?)'],
+	[['cat', '--folow', 'a.log'], 'rotlog: unknown option --folow (did you mean --follow?)'],
+	[['status', '--jsn', 'a.log'], 'rotlog: unknown option --jsn (did you mean --json?)'],
+	[['check', '--dryrun', 'a.log'], 'rotlog: unknown option --dryrun (did you mean --dry-run?)'],
+	[['status', '--max', 'a.log'], 'rotlog: status takes no --max (an option of the write mode, exec, rotate and check)'],
 ];
 
 for (const [args, line] of messages) {

@@ -1,8 +1,8 @@
 // Packaging: the tarball `npm pack` makes installs globally into a fresh prefix with no compiler
 // and no install script, and the installed rotlog, its --help and its man page work; `npx rotlog`
-// works from the project and from the tarball. Every install line of README.md, docs/ and the
-// Dockerfile is run here as written (into a temporary prefix), and a fresh copy of the clone
-// installs and builds with `npm install`.
+// works from the project and from the tarball. Every install line of README.md, the man page,
+// docs/ and the Dockerfile is run here as written (into a temporary prefix), and a fresh copy of
+// the clone installs and builds with `npm install`.
 //
 // The install runs once, before the tests are declared: from the npm cache when it holds every
 // dependency, else from the registry; when neither works the tests are skipped with the reason.
@@ -115,13 +115,36 @@ test('the tarball holds the compiled code, the bin shim, the man page and nothin
 });
 
 test('the published manifest has no install-time script', t => {
-	// `prepare` builds a fresh clone on `npm install` (the README's set-up); npm never runs it for
-	// a tarball or registry install, though npm 11 lists it as not covered by allowScripts.
+	// `prepare` builds a fresh clone on `npm install` (the README's set-up), or says what to run when
+	// the compiler is not installed yet; npm never runs it for a tarball or registry install (npm 11
+	// lists it as not covered by allowScripts), and its script does not ship in the tarball.
 	for (const script of ['preinstall', 'install', 'postinstall']) {
 		t.is(manifest.scripts[script], undefined, `"${script}" would run when the tarball is installed`);
 	}
 
-	t.is(manifest.scripts['prepare'], 'npm run build');
+	t.is(manifest.scripts['prepare'], 'node scripts/prepare.mjs');
+	t.false(packed.files.some(file => file.path.startsWith('scripts/')), 'the prepare script is not published');
+});
+
+test('before the build, bin/rotlog and the prepare step say to run npm install, in one line', async t => {
+	// A copy of the package with no dist/ and no node_modules, as a fresh clone is before npm install.
+	const copy = path.join(work, 'unbuilt');
+	fs.cpSync(path.join(root, 'bin'), path.join(copy, 'bin'), {recursive: true});
+	fs.cpSync(path.join(root, 'scripts'), path.join(copy, 'scripts'), {recursive: true});
+	fs.copyFileSync(path.join(root, 'package.json'), path.join(copy, 'package.json'));
+
+	const run = await execa(path.join(copy, 'bin', 'rotlog'), ['x.log'], {cwd: copy, input: '', reject: false});
+	t.is(run.exitCode, 1);
+	t.is(run.stderr, `rotlog: not built yet: run 'npm install' in ${copy}`);
+	t.is(run.stdout, '');
+	t.false(fs.existsSync(path.join(copy, 'x.log')));
+
+	// npx runs the prepare step when it links a clone into its cache: it must succeed (a failure
+	// leaves that cache entry broken) and say the same.
+	const prepare = await execa(process.execPath, ['scripts/prepare.mjs'], {cwd: copy, reject: false});
+	t.is(prepare.exitCode, 0);
+	t.is(prepare.stderr, `rotlog: not built yet: run 'npm install' in ${copy}`);
+	t.false(fs.existsSync(path.join(copy, 'dist')));
 });
 
 withInstall('the packed tarball installs globally without install scripts; rotlog --version, --help and man rotlog work', async t => {
@@ -192,13 +215,13 @@ test('the tarball ships the MIT LICENSE', t => {
 	t.is((manifest as {license?: string}).license, 'MIT');
 });
 
-/** Every line of the user documentation that installs or fetches rotlog, with where it is. */
+/** Every line of the user documentation (the man page included) that installs or fetches rotlog, with where it is. */
 function installLines(): Array<{where: string; line: string}> {
 	const docs = fs.readdirSync(path.join(root, 'docs'), {recursive: true, encoding: 'utf8'})
 		.filter(name => fs.statSync(path.join(root, 'docs', name)).isFile())
 		.map(name => path.join('docs', name));
 	const found: Array<{where: string; line: string}> = [];
-	for (const file of ['README.md', ...docs]) {
+	for (const file of ['README.md', path.join('man', 'rotlog.1.md'), ...docs]) {
 		for (const [index, text] of fs.readFileSync(path.join(root, file), 'utf8').split('\n').entries()) {
 			// A command, not prose: at the start of a line (after RUN in a Dockerfile), with its comment cut.
 			const line = text.replace(/^\s*(RUN\s+)?/, '').replace(/\s+#.*$/, '').trim();
@@ -216,7 +239,7 @@ test('every install line in the docs is one the tests run', t => {
 	t.true(lines.some(({line}) => /^npm install --global \S+\.tgz/.test(line)), 'the docs say how to install the tarball');
 	for (const {where, line} of lines) {
 		const known = line === 'npm install' || line === 'npm pack' || line.startsWith('npx rotlog ')
-			|| /^npm install --global \S*rotlog-[\d.]+\.tgz( && rm \S+)?( && npm cache clean --force)?$/.test(line)
+			|| /^(npm pack && )?npm install --global \S*rotlog-[\d.]+\.tgz( && rm \S+)?( && npm cache clean --force)?( && man rotlog)?$/.test(line)
 			|| /^npx --package=\S*rotlog-[\d.]+\.tgz rotlog /.test(line);
 		t.true(known, `${where}: '${line}' is an install line no test runs`);
 		t.notRegex(line, /^npm (install|i)\b.*\srotlog(@\S*)?(\s|$)/, `${where}: rotlog is not on the registry`);
@@ -224,12 +247,14 @@ test('every install line in the docs is one the tests run', t => {
 });
 
 withInstall('each documented `npm install --global TARBALL` line installs a working rotlog', async t => {
-	const lines = [...new Set(installLines().map(({line}) => line).filter(line => line.startsWith('npm install --global ')))];
-	t.true(lines.length >= 2, lines.join('; '));
+	const installs = (line: string) => line.split(' && ').find(command => command.startsWith('npm install --global '));
+	const lines = [...new Set(installLines().map(({line}) => line).filter(line => installs(line) !== undefined))];
+	t.true(lines.length >= 3, lines.join('; '));
 	for (const line of lines) {
-		// As written, with the tarball npm pack made here in place of the documented path, a private
-		// prefix in place of the system's, and npm's cache left alone.
-		const [command = ''] = line.split(' && ');
+		// As written, with the tarball npm pack made here (`npm pack` is not run again: its prepare
+		// would rebuild dist/ under the other tests) in place of the documented path, a private prefix
+		// in place of the system's, and npm's cache left alone.
+		const command = installs(line)!;
 		const documented = command.split(' ').at(-1)!;
 		t.is(path.basename(documented), packed.filename, `${line}: npm pack makes ${packed.filename}`);
 		const linePrefix = fs.mkdtempSync(path.join(work, 'doc-prefix-'));
@@ -238,6 +263,16 @@ withInstall('each documented `npm install --global TARBALL` line installs a work
 		t.is(result.exitCode, 0, `${line}: ${result.stderr}`);
 		const version = await execa(path.join(linePrefix, 'bin', 'rotlog'), ['--version'], {cwd: work, reject: false});
 		t.is(version.stdout, manifest.version, line);
+		if (line.endsWith(' && man rotlog')) {
+			const man = await execa('man', ['-M', path.join(linePrefix, 'share', 'man'), 'rotlog'], {cwd: work, reject: false, env: {MANPAGER: 'cat', PAGER: 'cat'}});
+			if ((man as {code?: string}).code === 'ENOENT') {
+				t.log(`${line}: man is not installed; the page is checked to be in place only`);
+				t.true(fs.existsSync(path.join(linePrefix, 'share', 'man', 'man1', 'rotlog.1')), line);
+			} else {
+				t.is(man.exitCode, 0, `${line}: ${man.stderr}`);
+				t.regex(man.stdout, /rotlog\s+-\s+append standard input/, line);
+			}
+		}
 	}
 });
 
@@ -266,11 +301,11 @@ withInstall('each documented `npx --package=TARBALL rotlog` line runs', async t 
 		}
 	}
 
-	// Before npm install nothing is built, as the README says. (npx is not tried here: a failed
-	// `npx rotlog` leaves a broken entry in npm's npx cache.)
+	// Before npm install nothing is built, and rotlog says so. (npx is not tried here: it would leave
+	// an npx cache entry for a directory that goes.)
 	const before = await execa(process.execPath, ['bin/rotlog', '--version'], {cwd: clone, reject: false});
-	t.not(before.exitCode, 0);
-	t.regex(before.stderr, /ERR_MODULE_NOT_FOUND/);
+	t.is(before.exitCode, 1);
+	t.is(before.stderr, `rotlog: not built yet: run 'npm install' in ${clone}`);
 
 	const npmInstall = async (mode: string) => execa('npm', ['install', ...quiet, mode], {cwd: clone, env: npmEnv, reject: false, timeout: 180_000});
 	const offline = await npmInstall('--offline');

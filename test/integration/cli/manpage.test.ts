@@ -1,5 +1,6 @@
 // The man page is the contract: every option the parser knows must be documented under OPTIONS
 // and shown by --help, and man/rotlog.1 must be what man/rotlog.1.md generates today.
+import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
@@ -93,4 +94,28 @@ test('man/rotlog.1 is up to date with man/rotlog.1.md (npm run man)', async t =>
 	// The same command `npm run man` redirects into man/rotlog.1; its date is pinned in package.json.
 	const {stdout} = await execa('npm', ['run', '--silent', 'man:render'], {cwd: root, stripFinalNewline: false});
 	t.is(stdout, fs.readFileSync(manPath, 'utf8'), 'man/rotlog.1 differs from man/rotlog.1.md: run npm run man');
+});
+
+// The page as `man` shows it in an 80-column terminal. Needs man(1) and groff; skipped without them.
+const manWidth = {MANWIDTH: '80', MANPAGER: 'cat', PAGER: 'cat', MAN_KEEP_FORMATTING: ''};
+// Synchronous: ava wants every test declared before the file's first await.
+const manCheck = spawnSync('man', ['-l', manPath], {env: {...process.env, ...manWidth}, encoding: 'utf8'});
+const manMissing = manCheck.status === 0 ? undefined : (manCheck.error as {code?: string} | undefined)?.code === 'ENOENT' ? 'man is not installed' : `man -l failed: ${(manCheck.stderr ?? '').split('\n')[0] ?? ''}`;
+if (manMissing !== undefined) {
+	console.log(`manpage: ${manMissing}: the 80-column test is skipped`);
+}
+
+(manMissing === undefined ? test : test.skip)('at MANWIDTH=80 no line of EXAMPLES is over 80 columns, and [--on-rotate CMD] stays on one synopsis line', t => {
+	// Bold and underline by overstrike, should man keep them, are not columns.
+	const lines = manCheck.stdout.split('\n').map(line => line.split('\b').map((part, index) => (index === 0 ? part : part.slice(1))).join(''));
+	const section = (name: string) => {
+		const start = lines.indexOf(name);
+		const end = lines.findIndex((line, index) => index > start && /^[A-Z][A-Z ]+$/.test(line));
+		return lines.slice(start, end === -1 ? undefined : end);
+	};
+
+	const examples = section('EXAMPLES');
+	t.true(examples.length > 100, `EXAMPLES has ${examples.length} lines`);
+	t.deepEqual(examples.filter(line => line.length > 80), [], 'lines of EXAMPLES over 80 columns');
+	t.true(section('SYNOPSIS').some(line => line.includes('[--on-rotate CMD]')), '[--on-rotate CMD] is split across synopsis lines');
 });

@@ -1,6 +1,7 @@
 // The command lines read without yargs: each must give the handlers what yargs gives them, and
 // every other form must be left to yargs.
 import test from 'ava';
+import {withDashedValues} from '../../../src/cli/main.js';
 import {buildParser} from '../../../src/cli/parser.js';
 import {simpleInvocation} from '../../../src/cli/simple-argv.js';
 
@@ -91,3 +92,18 @@ for (const argv of leftToYargs) {
 		t.is(simpleInvocation(argv), undefined);
 	});
 }
+
+test('a --date-format value that starts with a dash is joined to its option, left to yargs, and read as that value', async t => {
+	for (const command of [[], ['check'], ['rotate']]) {
+		const argv = withDashedValues([...command, 'app.log', '--name', 'date', '--date-format', '-%Y%m%d']);
+		t.deepEqual(argv, [...command, 'app.log', '--name', 'date', '--date-format=-%Y%m%d']);
+		t.is(simpleInvocation(argv), undefined);
+		const theirs = await yargsRead(argv);
+		t.is(theirs.args['date-format'], '-%Y%m%d');
+	}
+
+	// An option after it stays an option (yargs then says the value is missing), and nothing past `--` is touched.
+	t.deepEqual(withDashedValues(['app.log', '--date-format', '--max', '1K']), ['app.log', '--date-format', '--max', '1K']);
+	t.deepEqual(withDashedValues(['app.log', '--date-format', '-v']), ['app.log', '--date-format', '-v']);
+	t.deepEqual(withDashedValues(['exec', 'x.log', '--', 'cmd', '--date-format', '-x']), ['exec', 'x.log', '--', 'cmd', '--date-format', '-x']);
+});

@@ -38,6 +38,10 @@ const messages: Array<[string, string[], string]> = [
 	['Not enough non-option arguments: got 0, need at least 1', ['status'], 'status needs FILE: rotlog status [options] FILE'],
 	['Not enough non-option arguments: got 0, need at least 1', ['exec'], 'exec needs FILE: rotlog exec FILE [options] -- CMD [ARG...]'],
 	['Not enough arguments following: keep', ['app.log', '--keep'], '--keep needs a value: --keep N'],
+	['Not enough non-option arguments: got 0, need at least 1', ['cat', '--follw', 'a.log'], 'unknown option --follw (did you mean --follow?)'],
+	['Not enough non-option arguments: got 0, need at least 1', ['status', '--jsn=1', 'a.log'], 'unknown option --jsn (did you mean --json?)'],
+	['Not enough non-option arguments: got 0, need at least 1', ['status', '--no-json'], 'status needs FILE: rotlog status [options] FILE'],
+	['Not enough non-option arguments: got 0, need at least 1', ['exec', '--', '--follw'], 'exec needs FILE: rotlog exec FILE [options] -- CMD [ARG...]'],
 ];
 
 for (const [text, argv, message] of messages) {
