@@ -13,6 +13,8 @@ const guarantees = 'Guarantees: every line read lands exactly once, whole, in or
 	+ 'before the next write, and what it had read but not written is lost. With --interval, a line '
 	+ 'written at time t is in the file for t\'s period. See rotlog(1).';
 
+const recordLine = 'Writers record their policy in the lock file for check, rotate, status and cat.';
+
 /** The options every command takes, which yargs adds. */
 const common: Record<string, RotlogOption> = {
 	help: {type: 'boolean', alias: 'h', describe: 'Show this help'},
@@ -89,6 +91,10 @@ function table(rows: Array<[label: string, text: string]>, width: number, labelW
 export function renderHelp(command: CommandName, width: number): string {
 	const {usage, summary} = commandSummaries[command];
 	const lines = [`Usage: ${usage}`, '', ...wrap(command === 'write' ? `${summary}. FILE defaults to $ROTLOG_FILE.` : summary, width), ''];
+	if (command === 'write') {
+		lines.push(...wrap(recordLine, width), '');
+	}
+
 	if (command === 'write') {
 		lines.push('Commands:', ...table(listed.map(name => [commandSummaries[name].short, commandSummaries[name].summary]), width), '');
 	}

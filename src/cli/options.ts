@@ -76,7 +76,7 @@ export const policyOptions = {
 		type: 'string',
 		requiresArg: true,
 		value: 'DURATION',
-		describe: 'Delete archives whose newest line is older than DURATION (e.g. 12h, 7d)',
+		describe: 'Delete archives whose newest line is older than DURATION (e.g. 12h, 7d; m is minutes; M is refused as ambiguous)',
 		coerce: single('max-age', parseDuration),
 	},
 	'max-total': {
@@ -97,7 +97,7 @@ export const policyOptions = {
 		type: 'string',
 		requiresArg: true,
 		value: 'MODE',
-		describe: 'Mode (octal) of the files rotlog creates, before the umask [default: 0666; after a rotation, that of the FILE before]',
+		describe: 'Mode (octal, within 0777) of the files rotlog creates, before the umask; a new FILE after a rotation keeps the mode, owner and group of the one before [default: 0666]',
 		coerce: single('mode', parseMode),
 	},
 	'on-rotate': {
@@ -121,6 +121,37 @@ export const policyOptions = {
 		describe: 'Compression level: gzip 1-9 [6], brotli 0-11 [5], zstd 1-19 [3]',
 		coerce: single('compress-level', parseLevel),
 	},
+} as const satisfies Record<string, RotlogOption>;
+
+/** The policy options a writer records in the lock file (all but --on-rotate: a command to run is never taken from a file others may write). */
+export const recordedKeys = ['max', 'interval', 'utc', 'name', 'date-format', 'keep', 'max-age', 'max-total', 'mode', 'compress', 'compress-level', 'lock'] as const;
+
+/**
+ * A policy option as check and rotate describe it: with no option given, they take the value the
+ * writers recorded, so the default names the record first, then what applies without one.
+ */
+function recordedDefault<T extends RotlogOption & {describe: string}>(option: T, otherwise?: string): T {
+	const record = 'as recorded in FILE\'s lock file, else';
+	const describe = otherwise === undefined
+		? option.describe.replace('[default: ', `[default: ${record} `)
+		: `${option.describe} [default: ${record} ${otherwise}]`;
+	return {...option, describe};
+}
+
+/** The policy options of check and rotate: the write mode's, with the record as their defaults. */
+export const maintenancePolicyOptions = {
+	...policyOptions,
+	max: recordedDefault(policyOptions.max, 'no size limit'),
+	interval: recordedDefault(policyOptions.interval, 'none'),
+	utc: recordedDefault(policyOptions.utc),
+	name: recordedDefault(policyOptions.name),
+	'date-format': recordedDefault(policyOptions['date-format']),
+	keep: recordedDefault(policyOptions.keep),
+	'max-age': recordedDefault(policyOptions['max-age'], 'none'),
+	'max-total': recordedDefault(policyOptions['max-total'], 'none'),
+	mode: recordedDefault(policyOptions.mode),
+	compress: recordedDefault(policyOptions.compress),
+	'compress-level': recordedDefault(policyOptions['compress-level'], 'the codec\'s'),
 } as const satisfies Record<string, RotlogOption>;
 
 /** Where the write mode reads from. */
@@ -284,7 +315,7 @@ export const catOptions = {
 export const commandOptions = {
 	write: {...policyOptions, config: maintenanceOptions.config, ...inputOptions, ...streamOptions, ...writeOptions},
 	exec: {...policyOptions, config: maintenanceOptions.config, ...streamOptions},
-	maintenance: {...policyOptions, ...maintenanceOptions},
+	maintenance: {...maintenancePolicyOptions, ...maintenanceOptions},
 	status: {...namingOptions, ...statusOptions},
 	cat: {...namingOptions, ...catOptions},
 	completion: {},

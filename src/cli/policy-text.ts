@@ -5,11 +5,9 @@ import path from 'node:path';
 import {defaultDateFormat} from '../decide/date-names.js';
 import {intervalText} from '../decide/period.js';
 import type {PolicyRecord} from '../log/policy-record.js';
-import {defaultKeep, policyOptions} from './options.js';
+import {defaultKeep, policyOptions, recordedKeys} from './options.js';
 import type {PolicyValues} from './policies.js';
 
-/** The keys a record holds: the policy options, less --on-rotate (a command to run is never taken from a file others may write). */
-const recordedKeys = ['max', 'interval', 'utc', 'name', 'date-format', 'keep', 'max-age', 'max-total', 'mode', 'compress', 'compress-level', 'lock'] as const;
 
 /** The effective policy of a writer with these options, defaults filled in. */
 export function recordOf(values: PolicyValues, lockPath: string): PolicyRecord {

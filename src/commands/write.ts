@@ -108,14 +108,14 @@ async function shutDown(held: Held, error?: unknown): Promise<void> {
 	held.releaseSignals();
 	// Exit once this process's own archives are compressed (or failed), then its hooks. A
 	// SIGTERM or SIGINT meanwhile stops the compressions and exits 0 at once: what is left
-	// raw is resumable, and the next writer or check compresses it (protocol.ts).
+	// raw is resumable, and the next writer that rotates, or check, compresses it (protocol.ts).
 	const stopCompressing = () => {
 		process.off('SIGTERM', stopCompressing);
 		process.off('SIGINT', stopCompressing);
 		// A second signal now ends the process as signals do.
 		void compressor.stop().then(left => {
 			if (left > 0 && process.stderr.isTTY) {
-				say(`rotlog: stopped with ${left} archive${left === 1 ? '' : 's'} of '${held.file}' not compressed yet; the next writer or 'rotlog check' compresses ${left === 1 ? 'it' : 'them'}`);
+				say(`rotlog: stopped with ${left} archive${left === 1 ? '' : 's'} of '${held.file}' not compressed yet; the next writer that rotates, or 'rotlog check', compresses ${left === 1 ? 'it' : 'them'}`);
 			}
 		});
 	};

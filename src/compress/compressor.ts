@@ -131,7 +131,7 @@ export class Compressor {
 		if (!this.scanPending) {
 			this.scanPending = true;
 			// Leftovers found by a look that began while this writer still read its input are its
-			// to finish before it exits; those found later are the next writer's or check's.
+			// to finish before it exits; those found later are for the next writer that rotates, or check.
 			const reading = !this.draining;
 			setImmediate(() => {
 				this.scanPending = false;
@@ -159,7 +159,7 @@ export class Compressor {
 
 	/**
 	 * Stops at once: children killed, nothing more started. Returns how many of this process's
-	 * own archives are left raw (the next writer or check compresses them).
+	 * own archives are left raw (the next writer that rotates, or check, compresses them).
 	 */
 	async stop(): Promise<number> {
 		this.stopped = true;

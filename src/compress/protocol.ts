@@ -24,7 +24,8 @@ import path from 'node:path';
 import {kernelLock} from '../log/kernel-lock.js';
 import {archiveExtensions, extensionOf} from '../decide/extensions.js';
 import type {Codec} from './codecs.js';
-import {errnoCode} from '../errors.js';
+import {errnoCode, systemReason, warn} from '../errors.js';
+import {giveOwner} from '../log/safe-open.js';
 import {stepDone} from '../log/faults.js';
 import {readNames} from '../log/directory.js';
 import type {FileLock} from '../log/lock.js';
@@ -206,7 +207,7 @@ function claimLocked(raw: string, base: string, expectedIno: number): Claim | un
 		}
 
 		const temp = path.join(path.dirname(raw), tempName(base, stats.ino));
-		const tempFd = createTemp(temp, stats.mode & 0o7777);
+		const tempFd = createTemp(temp, raw, stats);
 		if (tempFd === undefined) {
 			fs.closeSync(rawFd);
 			return undefined;
@@ -221,7 +222,14 @@ function claimLocked(raw: string, base: string, expectedIno: number): Claim | un
 	}
 }
 
-function createTemp(temp: string, mode: number): number | undefined {
+/**
+ * Creates and locks the temp for the raw archive at `raw`, with that archive's owner, group and
+ * mode (`rawStats`): the compressed archive takes its place, and the log's writers, who may be
+ * another user than the one compressing, must still be able to read it and, in a sticky
+ * directory, to rename it when they rotate.
+ */
+function createTemp(temp: string, raw: string, rawStats: fs.Stats): number | undefined {
+	const mode = rawStats.mode & 0o7777;
 	for (let attempt = 0; attempt < 2; attempt++) {
 		let fd: number;
 		try {
@@ -242,6 +250,12 @@ function createTemp(temp: string, mode: number): number | undefined {
 		if (!kernelLock.tryLock(fd)) {
 			fs.closeSync(fd);
 			return undefined;
+		}
+
+		// Owner first: a change of owner clears the setuid and setgid bits that the mode may hold.
+		const failure = giveOwner(fd, rawStats);
+		if (failure !== undefined) {
+			warn(`cannot give '${temp}' the owner of '${raw}': ${systemReason(failure)}`);
 		}
 
 		fs.fchmodSync(fd, mode);

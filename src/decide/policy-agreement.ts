@@ -19,7 +19,10 @@ export function refusals(found: readonly Disagreement[]): Disagreement[] {
 	return found.filter(each => mustAgree.has(each.key));
 }
 
-/** `--keep 50 (the live writers recorded 10)`, one item of a one-line message. */
+/**
+ * `--keep 50 (the live writers recorded 10)`, one item of a one-line message. A key missing from
+ * the record is said as such: "recorded none" would read like the value `none` (`--compress none`).
+ */
 export function describeDisagreement({key, recorded, ours}: Disagreement): string {
-	return `--${key} ${ours ?? '(not given)'} (the live writers recorded ${recorded ?? 'none'})`;
+	return `--${key} ${ours ?? '(not given)'} (${recorded === undefined ? 'not recorded by the live writers' : `the live writers recorded ${recorded}`})`;
 }

@@ -1,14 +1,16 @@
 // Compression that scales with the log: the last archive under --keep 1 is compressed by the
 // writer that made it, many writers on one log never run more compression children at once than
-// the machine has cores, and a SIGTERM while compressions finish after EOF exits 0 at once,
-// leaving the rest to the next writer or check.
+// the machine has cores, and a SIGTERM or SIGINT while compressions finish after EOF exits 0 at
+// once (saying so when stderr is a terminal), leaving the rest to the next writer that rotates or
+// to check.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import test from 'ava';
+import {execa} from 'execa';
 import {poll} from '../helpers/poll.js';
-import {rotlog} from '../helpers/rotlog.js';
+import {rotlog, rotlogBin} from '../helpers/rotlog.js';
 import {tempDir} from '../helpers/temp.js';
 
 /** `count` numbered lines of about 40 bytes each, tagged with `tag`. */
@@ -110,27 +112,72 @@ onLinux('16 writers with a small --max never run more compression children at on
 	t.deepEqual([...seen.values()], Array.from({length: 16}, () => 1500));
 });
 
-test('SIGTERM while compressions finish after EOF: exit 0 at once, and a check completes the work', async t => {
+/** FILE and its raw archives hold all `length` bytes of input, and a compression has claimed one. */
+function writtenAndWaiting(file: string, length: number): boolean {
+	const directory = path.dirname(file);
+	const names = fs.readdirSync(directory);
+	const raws = names.filter(name => /^app\.log\.\d+$/.test(name));
+	return names.some(name => name.includes('.compress.'))
+		&& fs.statSync(file).size + raws.reduce((sum, name) => sum + fs.statSync(path.join(directory, name)).size, 0) === length;
+}
+
+/** The raw archives in `directory`: what a stopped writer left for later. */
+function rawArchives(directory: string): string[] {
+	return fs.readdirSync(directory).filter(name => /^app\.log\.\d+$/.test(name));
+}
+
+// Archives over 4 MiB: smaller ones a writer whose input has ended compresses itself, and the
+// point here is the children it waits for. The compressions stop before their swap until a gate
+// opens, which it never does.
+const gatedInput = lines('s', 400_000);
+
+const stopAfterEof = test.macro({
+	async exec(t, signal: 'SIGTERM' | 'SIGINT') {
+		const directory = await tempDir(t);
+		const file = path.join(directory, 'app.log');
+		const gate = path.join(await tempDir(t), 'never');
+		const writer = rotlog([file, '--max', '5M'], {input: gatedInput, env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}});
+		await poll(() => writtenAndWaiting(file, gatedInput.length), 'every line written and a compression waiting');
+		const signalled = Date.now();
+		writer.kill(signal);
+		const result = await writer;
+		t.is(result.exitCode, 0, String(result.stderr));
+		t.true(Date.now() - signalled < 5000, `exited ${Date.now() - signalled} ms after ${signal}`);
+		t.is(result.stderr, '', 'stderr is not a terminal: nothing said');
+		t.true(rawArchives(directory).length > 0, 'archives left raw');
+
+		const check = await rotlog(['check', file, '--max', '5M']);
+		t.is(check.exitCode, 0, String(check.stderr));
+		t.deepEqual(fs.readdirSync(directory).filter(name => /^app\.log\.\d+$/.test(name) || name.includes('.compress.')), []);
+		t.is(history(file), gatedInput.toString());
+	},
+	title: (_, signal) => `${signal} while compressions finish after EOF: exit 0 at once, and a check completes the work`,
+});
+
+test(stopAfterEof, 'SIGTERM');
+test(stopAfterEof, 'SIGINT');
+
+test('SIGTERM while compressions finish after EOF, stderr a terminal: one line says how many archives are left raw and who compresses them', async t => {
 	const directory = await tempDir(t);
 	const file = path.join(directory, 'app.log');
-	const gate = path.join(await tempDir(t), 'never');
-	// Archives over 4 MiB: smaller ones a writer whose input has ended compresses itself, and the
-	// point here is the children it waits for.
-	const input = lines('s', 400_000);
-	// The compressions stop before their swap until the gate opens, which it never does.
-	const writer = rotlog([file, '--max', '5M'], {input, env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`}});
-	await poll(() => fs.readdirSync(directory).some(name => name.includes('.compress.')) && fs.statSync(file).size + fs.readdirSync(directory)
-		.filter(name => /^app\.log\.\d+$/.test(name)).reduce((sum, name) => sum + fs.statSync(path.join(directory, name)).size, 0) === input.length, 'every line written and a compression waiting');
-	const signalled = Date.now();
-	writer.kill('SIGTERM');
+	const scratch = await tempDir(t);
+	const gate = path.join(scratch, 'never');
+	const input = path.join(scratch, 'input');
+	const pidFile = path.join(scratch, 'pid');
+	fs.writeFileSync(input, gatedInput);
+	// script(1) gives rotlog a pseudo-terminal as its stdout and stderr (stdin is the input file);
+	// the shell writes its pid, which exec hands on to rotlog.
+	const command = `echo $$ > '${pidFile}'; exec '${process.execPath}' '${rotlogBin}' app.log --max 5M < '${input}'`;
+	const writer = execa('script', ['-qec', command, '/dev/null'], {
+		cwd: directory, reject: false, timeout: 60_000, stdin: 'ignore', env: {ROTLOG_TEST_COMPRESS: `gate:${gate}`},
+	});
+	await poll(() => writtenAndWaiting(file, gatedInput.length), 'every line written and a compression waiting');
+	process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGTERM');
 	const result = await writer;
-	t.is(result.exitCode, 0, String(result.stderr));
-	t.true(Date.now() - signalled < 5000, `exited ${Date.now() - signalled} ms after SIGTERM`);
-	t.is(result.stderr, '', 'stderr is not a terminal: nothing said');
-	t.true(fs.readdirSync(directory).some(name => /^app\.log\.\d+$/.test(name)), 'archives left raw');
-
-	const check = await rotlog(['check', file, '--max', '5M']);
-	t.is(check.exitCode, 0, String(check.stderr));
-	t.deepEqual(fs.readdirSync(directory).filter(name => /^app\.log\.\d+$/.test(name) || name.includes('.compress.')), []);
-	t.is(history(file), input.toString());
+	t.is(result.exitCode, 0, result.stdout);
+	const left = rawArchives(directory).length;
+	t.true(left > 1, 'archives left raw');
+	// The terminal also shows the status line, redrawn after a carriage return and an erase (ESC [K).
+	const said = result.stdout.split(/\r\n?|\n/).map(line => line.replaceAll('\u001B[K', '')).filter(line => line.startsWith('rotlog: stopped'));
+	t.deepEqual(said, [`rotlog: stopped with ${left} archives of 'app.log' not compressed yet; the next writer that rotates, or 'rotlog check', compresses them`]);
 });

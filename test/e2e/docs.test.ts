@@ -163,3 +163,12 @@ test('the user documentation names no issue, session or target', t => {
 		t.true(notebook.some(pattern => pattern.test(phrase)), phrase);
 	}
 });
+
+test('the manual and the migration guide say maintenance is safe only for logs whose writers are rotlog', t => {
+	const said = (text: string) => text.replaceAll(/\s+/g, ' ');
+	const manual = said(fs.readFileSync(path.join(root, 'man', 'rotlog.1.md'), 'utf8'));
+	t.true(manual.includes('`rotate` and `check` are safe only for logs whose writers are `rotlog` processes'), 'man/rotlog.1.md');
+	t.true(said(migrating).includes('**Only for logs that rotlog writes.** `rotlog rotate` and `rotlog check` are safe beside rotlog writers'), 'docs/migrating.md');
+	const readme = said(fs.readFileSync(path.join(root, 'README.md'), 'utf8'));
+	t.true(readme.includes('**Cron-safe, for logs that rotlog writes.**'), 'README.md');
+});

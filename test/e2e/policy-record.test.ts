@@ -85,7 +85,7 @@ test('a writer beside a live writer says where its options differ; one with othe
 
 	const refused = await rotlog([file, '--name', 'date', '--compress', 'none'], {input: 'c1\n'});
 	t.is(refused.exitCode, 2);
-	t.regex(refused.stderr, /^rotlog: refusing to write '.*app\.log': its live writers use other archive names or another lock: --name date \(the live writers recorded numbered\), --date-format %Y-%m-%dT%H-%M-%S \(the live writers recorded none\)\n$/);
+	t.regex(refused.stderr, /^rotlog: refusing to write '.*app\.log': its live writers use other archive names or another lock: --name date \(the live writers recorded numbered\), --date-format %Y-%m-%dT%H-%M-%S \(not recorded by the live writers\)\n$/);
 
 	first.stdin.end('a2\n');
 	t.is((await first).exitCode, 0);

@@ -69,3 +69,19 @@ for (const [argv, command] of requests) {
 		t.is(helpFor(argv), command);
 	});
 }
+
+test('check and rotate say their policy defaults come from the writers\' record; the write mode says writers make it', t => {
+	const said = (command: CommandName) => renderHelp(command, 80).replaceAll(/\s+/g, ' ');
+	for (const command of ['check', 'rotate'] as const) {
+		const help = said(command);
+		t.true(help.includes('dated) [default: as recorded in FILE\'s lock file, else 10]'), command);
+		t.true(help.includes('zstd, none [default: as recorded in FILE\'s lock file, else gzip]'), command);
+		t.false(help.includes('[default: 10]'), command);
+	}
+
+	const write = renderHelp('write', 80);
+	t.true(write.includes('\nWriters record their policy in the lock file for check, rotate, status and cat.\n'));
+	t.false(write.includes('as recorded'));
+	t.true(said('write').includes('Mode (octal, within 0777) of the files rotlog creates, before the umask; a new FILE after a rotation keeps the mode, owner and group of the one before'));
+	t.true(said('write').includes('(e.g. 12h, 7d; m is minutes; M is refused as ambiguous)'));
+});
