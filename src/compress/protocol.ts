@@ -1,7 +1,7 @@
 // The on-disk protocol of background compression, shared by the three parties that take part in
 // it: the writer's compressor (compressor.ts) queues archives, the child (child.ts) compresses
-// and swaps them in, and recovery (recovery.ts) finishes or removes what a killed one left. Each step is here
-// once, so that the three cannot disagree about names, identity or order.
+// and swaps them in, and recovery (recovery.ts) finishes or removes what a killed one left. Each
+// step is here once, so that the three cannot disagree about names, identity or order.
 //
 // The protocol, step by step (each step can be resumed by recovery after a crash):
 //  0. queue   (the writer, under the log's lock, right after the rotation that made the raw
