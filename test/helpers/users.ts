@@ -25,12 +25,17 @@ export async function runAsNobody(command: string, args: readonly string[]) {
 	return execa('setpriv', [...dropPrivileges, command, ...args], {reject: false, timeout: 60_000});
 }
 
-/** Starts `rotlog ...args` as nobody, with a stdin to feed (execa subprocess; never rejects). */
-export function rotlogAsNobody(args: readonly string[], options: {timeout?: number} = {}) {
+/**
+ * Starts `rotlog ...args` as nobody, with a stdin to feed (execa subprocess; never rejects). Its
+ * time limit is ava's, 120 s: execa's SIGTERM at the limit is a graceful stop for a writer (exit
+ * 0, short of the lines not read yet), so a writer stopped early on a loaded machine would look
+ * like lost lines; callers check `timedOut` to tell the two apart.
+ */
+export function rotlogAsNobody(args: readonly string[]) {
 	return execa('setpriv', [...dropPrivileges, process.execPath, rotlogBin, ...args], {
 		reject: false,
 		stdin: 'pipe',
-		timeout: options.timeout ?? 60_000,
+		timeout: 120_000,
 		stripFinalNewline: false,
 	});
 }
